@@ -1,0 +1,138 @@
+// The domain's objects (SPEC.md "Objects"). Plain data: rules live in *_rules.h.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.h"
+
+namespace mailmark {
+
+using Id = std::string;
+using MergeFields = std::map<std::string, std::string>;
+
+struct User {
+  Id id;
+  std::string name;
+  std::string password_hash;  // argon2id string; empty when the user has no password
+  Timestamp created_at;
+};
+
+enum class TransportType { kOutbox, kSmtp };
+enum class TlsMode { kNone, kStartTls, kTls };
+
+struct SmtpSettings {
+  std::string host;
+  int port = 587;
+  TlsMode tls = TlsMode::kStartTls;
+  bool tls_verify = true;
+  std::string username;
+  std::string password;
+};
+
+struct ImapSettings {
+  std::string host;
+  int port = 993;
+  TlsMode tls = TlsMode::kTls;
+  std::string username;
+  std::string password;
+  std::string folder = "INBOX";
+};
+
+struct Mailbox {
+  Id id;
+  Id owner_id;
+  std::string name;
+  std::string from_name;
+  std::string from_email;
+  TransportType transport = TransportType::kOutbox;
+  std::optional<SmtpSettings> smtp;  // set when transport is kSmtp
+  std::optional<ImapSettings> imap;
+  std::optional<std::int64_t> daily_limit;
+  Timestamp created_at;
+  Timestamp updated_at;
+};
+
+enum class StepType { kSendEmail, kDelay };
+
+struct Step {
+  Id id;  // stable across edits and re-orders
+  StepType type = StepType::kSendEmail;
+  std::string subject;              // send_email
+  std::string html;                 // send_email
+  std::optional<std::string> text;  // send_email, optional plain-text body
+  std::int64_t delay_ms = 0;        // delay
+};
+
+enum class SequenceStatus { kActive, kPaused, kCompleted };
+
+struct Sequence {
+  Id id;
+  Id mailbox_id;
+  Id owner_id;  // the mailbox's owner, for access checks
+  std::string name;
+  SequenceStatus status = SequenceStatus::kActive;
+  std::vector<Step> steps;
+  Timestamp created_at;
+  Timestamp updated_at;
+};
+
+enum class EnrollmentStatus { kActive, kCompleted, kReplied, kCancelled, kBounced };
+
+struct Enrollment {
+  Id id;
+  Id sequence_id;
+  Id mailbox_id;
+  Id owner_id;
+  std::string contact_email;  // normalised: trimmed, lower-case
+  MergeFields merge_fields;
+  EnrollmentStatus status = EnrollmentStatus::kActive;
+  std::string status_reason;
+  // The last step this enrollment ran (a send, or a delay it started waiting on).
+  // Empty: nothing has run yet, the sequence's first step is next.
+  std::optional<Id> last_step_id;
+  std::optional<Timestamp> next_run_at;  // set while active
+  Timestamp created_at;
+  Timestamp updated_at;
+};
+
+enum class MessageState { kSending, kSent, kFailed };
+
+struct Message {
+  Id id;
+  Id enrollment_id;
+  Id step_id;
+  std::string message_id;  // RFC 5322 Message-ID, with the angle brackets
+  std::string subject;     // as rendered when it was sent
+  MessageState state = MessageState::kSending;
+  std::string response;  // the transport's answer
+  Timestamp created_at;
+  std::optional<Timestamp> sent_at;
+};
+
+// One line of an enrollment's history: a status change or a notable event.
+struct HistoryEntry {
+  Timestamp at;
+  std::string status;  // the enrollment's status after the event
+  std::string cause;   // e.g. "enrolled", "sent:<step>", "cancelled_by_user"
+};
+
+// Stable text names used in the API and the database.
+std::string_view ToString(TransportType t);
+std::string_view ToString(TlsMode t);
+std::string_view ToString(StepType t);
+std::string_view ToString(SequenceStatus s);
+std::string_view ToString(EnrollmentStatus s);
+std::string_view ToString(MessageState s);
+std::optional<TransportType> ParseTransportType(std::string_view s);
+std::optional<TlsMode> ParseTlsMode(std::string_view s);
+std::optional<StepType> ParseStepType(std::string_view s);
+std::optional<SequenceStatus> ParseSequenceStatus(std::string_view s);
+std::optional<EnrollmentStatus> ParseEnrollmentStatus(std::string_view s);
+std::optional<MessageState> ParseMessageState(std::string_view s);
+
+}  // namespace mailmark

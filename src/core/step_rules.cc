@@ -1,0 +1,123 @@
+#include "core/step_rules.h"
+
+#include <algorithm>
+#include <set>
+#include <unordered_map>
+
+#include "core/ids.h"
+
+namespace mailmark {
+namespace {
+
+bool IsBlank(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
+}
+
+Error StepError(std::string code, std::string message, size_t index) {
+  return MakeError(ErrorKind::kInvalid, std::move(code), std::move(message),
+                   {{"index", index}});
+}
+
+std::optional<size_t> IndexOf(const std::vector<Step>& steps, const Id& id) {
+  for (size_t i = 0; i < steps.size(); ++i)
+    if (steps[i].id == id) return i;
+  return std::nullopt;
+}
+
+}  // namespace
+
+Status ValidateSteps(const std::vector<Step>& steps) {
+  if (steps.empty())
+    return MakeError(ErrorKind::kInvalid, "steps_required",
+                     "A sequence needs at least one step, starting with a send_email step.");
+  if (steps.front().type != StepType::kSendEmail)
+    return StepError("sequence_must_start_with_email",
+                     "A sequence must start with a send_email step, not a delay.", 0);
+  std::set<Id> ids;
+  bool first_email = true;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const Step& s = steps[i];
+    if (!s.id.empty() && !ids.insert(s.id).second)
+      return StepError("duplicate_step_id", "Step id " + s.id + " appears twice.", i);
+    if (s.type == StepType::kDelay) {
+      if (s.delay_ms <= 0)
+        return StepError("invalid_delay", "A delay step needs an integer delayMs greater than 0.", i);
+      continue;
+    }
+    if (first_email && IsBlank(s.subject))
+      return StepError("subject_required",
+                       "The first send_email step needs a subject (later ones may leave it empty "
+                       "to reply in the thread).",
+                       i);
+    if (IsBlank(s.html))
+      return StepError("html_required", "A send_email step needs an html body.", i);
+    first_email = false;
+  }
+  return Ok{};
+}
+
+Result<std::vector<Step>> ApplyStepEdits(const std::vector<Step>& current,
+                                         std::vector<Step> incoming) {
+  for (size_t i = 0; i < incoming.size(); ++i) {
+    Step& s = incoming[i];
+    if (s.id.empty()) {
+      s.id = NewId("stp");
+    } else if (!IndexOf(current, s.id)) {
+      return StepError("unknown_step_id",
+                       "Step id " + s.id + " is not a step of this sequence; leave the id out "
+                       "to add a new step.",
+                       i);
+    }
+  }
+  if (auto st = ValidateSteps(incoming); !st) return st.error();
+  return incoming;
+}
+
+NextAction PlanNext(const std::vector<Step>& steps, const std::optional<Id>& last_step_id) {
+  size_t i = 0;
+  if (last_step_id) {
+    auto at = IndexOf(steps, *last_step_id);
+    if (!at) return NextAction{};
+    i = *at + 1;
+  }
+  if (i >= steps.size()) return NextAction{};
+  if (steps[i].type == StepType::kSendEmail) {
+    return NextAction{NextAction::Kind::kSend, &steps[i], last_step_id, Duration{0}};
+  }
+  NextAction wait{NextAction::Kind::kWait, nullptr, std::nullopt, Duration{0}};
+  for (; i < steps.size() && steps[i].type == StepType::kDelay; ++i) {
+    wait.wait += Duration{steps[i].delay_ms};
+    wait.last_step_id = steps[i].id;
+  }
+  return wait;
+}
+
+StepRemap RemapRemovedSteps(const std::vector<Step>& before, const std::vector<Step>& after) {
+  std::set<Id> kept;
+  for (const Step& s : after) kept.insert(s.id);
+  StepRemap remap;
+  std::optional<Id> nearest_kept;
+  for (const Step& s : before) {
+    if (kept.count(s.id)) {
+      nearest_kept = s.id;
+    } else {
+      remap.emplace_back(s.id, nearest_kept);
+    }
+  }
+  return remap;
+}
+
+std::optional<Id> CurrentStepId(const std::vector<Step>& steps,
+                                const std::optional<Id>& last_step_id) {
+  NextAction next = PlanNext(steps, last_step_id);
+  if (next.kind == NextAction::Kind::kSend) return next.step->id;
+  if (next.kind == NextAction::Kind::kWait) {
+    // Waiting on a delay: the step it waits on is the one after the last step it ran.
+    auto at = last_step_id ? IndexOf(steps, *last_step_id) : std::nullopt;
+    size_t i = at ? *at + 1 : 0;
+    if (i < steps.size()) return steps[i].id;
+  }
+  return std::nullopt;
+}
+
+}  // namespace mailmark

@@ -1,0 +1,161 @@
+#include "core/step_rules.h"
+
+#include <gtest/gtest.h>
+
+namespace mailmark {
+namespace {
+
+Step Send(Id id, std::string subject = "Hi", std::string html = "<p>x</p>") {
+  Step s;
+  s.id = std::move(id);
+  s.type = StepType::kSendEmail;
+  s.subject = std::move(subject);
+  s.html = std::move(html);
+  return s;
+}
+
+Step Delay(Id id, std::int64_t ms) {
+  Step s;
+  s.id = std::move(id);
+  s.type = StepType::kDelay;
+  s.delay_ms = ms;
+  return s;
+}
+
+std::string CodeOf(const Status& s) { return s ? "ok" : s.error().code; }
+
+// The product doc's example: send, 3 days, send, 5 days, send.
+std::vector<Step> Example() {
+  return {Send("a"), Delay("d1", 259200000), Send("b", ""), Delay("d2", 432000000),
+          Send("c", "")};
+}
+
+TEST(ValidateSteps, AcceptsTheProductDocExample) { EXPECT_EQ(CodeOf(ValidateSteps(Example())), "ok"); }
+
+TEST(ValidateSteps, RefusesBadLists) {
+  EXPECT_EQ(CodeOf(ValidateSteps({})), "steps_required");
+  EXPECT_EQ(CodeOf(ValidateSteps({Delay("d", 5), Send("a")})), "sequence_must_start_with_email");
+  EXPECT_EQ(CodeOf(ValidateSteps({Send("a", "  ")})), "subject_required");
+  EXPECT_EQ(CodeOf(ValidateSteps({Send("a", "s", "")})), "html_required");
+  EXPECT_EQ(CodeOf(ValidateSteps({Send("a"), Send("b", "", " \n")})), "html_required");
+  EXPECT_EQ(CodeOf(ValidateSteps({Send("a"), Delay("d", 0)})), "invalid_delay");
+  EXPECT_EQ(CodeOf(ValidateSteps({Send("a"), Delay("d", -5)})), "invalid_delay");
+  EXPECT_EQ(CodeOf(ValidateSteps({Send("a"), Send("a")})), "duplicate_step_id");
+}
+
+TEST(ValidateSteps, ReportsTheOffendingIndex) {
+  Status s = ValidateSteps({Send("a"), Delay("d", 1), Send("b"), Delay("e", 0)});
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().details["index"], 3);
+  EXPECT_EQ(s.error().kind, ErrorKind::kInvalid);
+}
+
+TEST(ValidateSteps, AllowsConsecutiveAndTrailingDelaysAndEmptyFollowUpSubjects) {
+  EXPECT_EQ(CodeOf(ValidateSteps({Send("a"), Delay("d", 1), Delay("e", 2), Send("b", "")})), "ok");
+  EXPECT_EQ(CodeOf(ValidateSteps({Send("a"), Delay("d", 1)})), "ok");
+}
+
+TEST(PlanNext, WalksTheExample) {
+  auto steps = Example();
+  NextAction n = PlanNext(steps, std::nullopt);
+  ASSERT_EQ(n.kind, NextAction::Kind::kSend);
+  EXPECT_EQ(n.step->id, "a");
+
+  n = PlanNext(steps, Id("a"));
+  ASSERT_EQ(n.kind, NextAction::Kind::kWait);
+  EXPECT_EQ(n.wait, Duration{259200000});
+  EXPECT_EQ(n.last_step_id, Id("d1"));
+
+  n = PlanNext(steps, Id("d1"));
+  ASSERT_EQ(n.kind, NextAction::Kind::kSend);
+  EXPECT_EQ(n.step->id, "b");
+
+  n = PlanNext(steps, Id("c"));
+  EXPECT_EQ(n.kind, NextAction::Kind::kComplete);
+}
+
+TEST(PlanNext, ConsecutiveDelaysAddUp) {
+  std::vector<Step> steps{Send("a"), Delay("d", 10), Delay("e", 20), Send("b")};
+  NextAction n = PlanNext(steps, Id("a"));
+  ASSERT_EQ(n.kind, NextAction::Kind::kWait);
+  EXPECT_EQ(n.wait, Duration{30});
+  EXPECT_EQ(n.last_step_id, Id("e"));
+}
+
+TEST(PlanNext, TrailingDelayWaitsThenCompletes) {
+  std::vector<Step> steps{Send("a"), Delay("d", 10)};
+  NextAction n = PlanNext(steps, Id("a"));
+  ASSERT_EQ(n.kind, NextAction::Kind::kWait);
+  EXPECT_EQ(n.wait, Duration{10});
+  EXPECT_EQ(PlanNext(steps, Id("d")).kind, NextAction::Kind::kComplete);
+}
+
+TEST(PlanNext, BackToBackSendsRunInTurn) {
+  std::vector<Step> steps{Send("a"), Send("b", "")};
+  NextAction n = PlanNext(steps, Id("a"));
+  ASSERT_EQ(n.kind, NextAction::Kind::kSend);
+  EXPECT_EQ(n.step->id, "b");
+}
+
+TEST(PlanNext, UnknownLastStepCompletesRatherThanResend) {
+  EXPECT_EQ(PlanNext(Example(), Id("gone")).kind, NextAction::Kind::kComplete);
+}
+
+TEST(ApplyStepEdits, KeepsIdsAssignsNewOnesAndRefusesStrangers) {
+  auto current = Example();
+  std::vector<Step> incoming{Send("a", "New subject"), Delay("", 5), Send("", "", "<p>new</p>")};
+  auto r = ApplyStepEdits(current, incoming);
+  ASSERT_TRUE(r);
+  EXPECT_EQ((*r)[0].id, "a");
+  EXPECT_EQ((*r)[0].subject, "New subject");
+  EXPECT_FALSE((*r)[1].id.empty());
+  EXPECT_FALSE((*r)[2].id.empty());
+  EXPECT_NE((*r)[1].id, (*r)[2].id);
+
+  auto bad = ApplyStepEdits(current, {Send("zzz")});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, "unknown_step_id");
+  auto leading_delay = ApplyStepEdits(current, {Delay("d1", 5), Send("a")});
+  ASSERT_FALSE(leading_delay);
+  EXPECT_EQ(leading_delay.error().code, "sequence_must_start_with_email");
+}
+
+TEST(RemapRemovedSteps, MovesContactsToTheNearestEarlierSurvivor) {
+  auto before = Example();  // a d1 b d2 c
+  std::vector<Step> after{before[0], before[3], before[4]};  // a d2 c: d1 and b removed
+  StepRemap remap = RemapRemovedSteps(before, after);
+  ASSERT_EQ(remap.size(), 2u);
+  EXPECT_EQ(remap[0], (std::pair<Id, std::optional<Id>>{"d1", Id("a")}));
+  EXPECT_EQ(remap[1], (std::pair<Id, std::optional<Id>>{"b", Id("a")}));
+  // A contact that had run b continues with the step that now follows a: the delay d2, then c.
+  NextAction n = PlanNext(after, remap[1].second);
+  ASSERT_EQ(n.kind, NextAction::Kind::kWait);
+  EXPECT_EQ(n.last_step_id, Id("d2"));
+  EXPECT_EQ(PlanNext(after, n.last_step_id).step->id, "c");
+}
+
+TEST(RemapRemovedSteps, RemovingTheFirstStepsContinuesAtTheNewStart) {
+  auto before = Example();
+  std::vector<Step> after{before[4]};  // only c
+  StepRemap remap = RemapRemovedSteps(before, after);
+  ASSERT_EQ(remap.size(), 4u);
+  EXPECT_EQ(remap[0].second, std::nullopt);
+  EXPECT_EQ(PlanNext(after, remap[0].second).step->id, "c");
+}
+
+TEST(RemapRemovedSteps, NothingRemovedNothingMoved) {
+  auto before = Example();
+  std::vector<Step> reordered{before[0], before[3], before[4], before[1], before[2]};
+  EXPECT_TRUE(RemapRemovedSteps(before, reordered).empty());
+}
+
+TEST(CurrentStepId, NamesTheNextStepToRun) {
+  auto steps = Example();
+  EXPECT_EQ(CurrentStepId(steps, std::nullopt), Id("a"));
+  EXPECT_EQ(CurrentStepId(steps, Id("d1")), Id("b"));
+  EXPECT_EQ(CurrentStepId(steps, Id("a")), Id("d1"));
+  EXPECT_EQ(CurrentStepId(steps, Id("c")), std::nullopt);
+}
+
+}  // namespace
+}  // namespace mailmark

@@ -1,0 +1,162 @@
+// The durable store: the single source of truth between the mail path's stages.
+// Every method is one transaction. Implementations: sqlite/ (embedded, the default) and,
+// later, postgres/. Both run the one suite in store_test_suite.h.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/enrollment_rules.h"
+#include "core/model.h"
+#include "core/result.h"
+#include "core/step_rules.h"
+
+namespace mailmark {
+
+// ---- enrollment -----------------------------------------------------------------------------
+
+struct NewEnrollment {
+  std::string contact_email;  // already normalised and validated (CheckContactEmail)
+  MergeFields merge_fields;
+  bool force = false;
+};
+
+// The answer to one NewEnrollment: the enrollment created, or why it was refused
+// (DecideEnrollment's errors, e.g. already_enrolled with details.enrollmentId).
+struct EnrollOutcome {
+  std::optional<Enrollment> enrollment;
+  std::optional<Error> error;
+};
+
+struct EnrollmentPage {
+  std::vector<Enrollment> enrollments;
+  std::optional<std::string> next_cursor;  // opaque; absent on the last page
+};
+
+struct SequenceCounts {
+  std::int64_t active = 0, completed = 0, replied = 0, cancelled = 0, bounced = 0;
+};
+
+// ---- scheduling -----------------------------------------------------------------------------
+
+// A due enrollment, leased to the claiming node until the lease expires.
+struct ClaimedEnrollment {
+  Enrollment enrollment;          // next_run_at holds the time it fell due
+  std::optional<Message> pending; // a message left `sending` (crash, or a retry): reuse its Message-ID
+  std::vector<Message> sent;      // its messages in state sent, oldest first (for threading)
+};
+
+// A send about to be handed to a transport.
+struct SendStart {
+  Id enrollment_id;
+  Id step_id;
+  std::string message_id;  // RFC 5322 Message-ID with angle brackets
+  std::string subject;
+  std::optional<Id> existing_message;  // the pending row being retried: no new row is written
+};
+
+// What one run of an enrollment came to. Applied only while the run still holds the lease;
+// if the enrollment became final meanwhile (a user cancelled it), only the message is updated.
+struct StepOutcome {
+  Id enrollment_id;
+  std::optional<Id> message;  // the message row this run handed to a transport
+  MessageState message_state = MessageState::kSent;  // kSending: keep it pending for a retry
+  std::string response;                              // the transport's answer
+  std::optional<Id> last_step_id;
+  std::optional<Timestamp> next_run_at;  // when it stays active
+  EnrollmentStatus status = EnrollmentStatus::kActive;
+  std::string status_reason;           // for a final status, e.g. the bounce text
+  std::vector<std::string> events;     // history causes to append, e.g. "sent stp_1 <id@x>"
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // ---- users and credentials ----
+  // 409 user_exists when the name is taken.
+  virtual Result<User> CreateUser(const std::string& name, const std::string& password_hash,
+                                  Timestamp now) = 0;
+  virtual std::optional<User> FindUserByName(std::string_view name) = 0;
+  virtual std::optional<User> FindUserById(const Id& id) = 0;
+  virtual std::int64_t CountUsers() = 0;
+  // A credential is stored only as a hash. kind: "api" (no expiry) or "session".
+  virtual Status AddCredential(const Id& user_id, const std::string& token_hash,
+                               std::string_view kind, std::optional<Timestamp> expires_at,
+                               Timestamp now) = 0;
+  virtual std::optional<User> FindUserByCredential(const std::string& token_hash,
+                                                   Timestamp now) = 0;
+  virtual Status DeleteCredential(const std::string& token_hash) = 0;
+
+  // ---- mailboxes ----
+  virtual Result<Mailbox> CreateMailbox(const Mailbox& mailbox) = 0;
+  virtual std::optional<Mailbox> GetMailbox(const Id& id) = 0;
+  virtual std::vector<Mailbox> ListMailboxes(const Id& owner_id) = 0;
+  virtual Result<Mailbox> UpdateMailbox(const Mailbox& mailbox) = 0;
+  // 409 mailbox_in_use while any of its sequences (active or paused) has active enrollments;
+  // otherwise deletes the mailbox with its sequences, enrollments and messages.
+  virtual Status DeleteMailbox(const Id& id) = 0;
+
+  // ---- sequences ----
+  virtual Result<Sequence> CreateSequence(const Sequence& sequence) = 0;
+  virtual std::optional<Sequence> GetSequence(const Id& id) = 0;
+  virtual std::vector<Sequence> ListSequences(const Id& mailbox_id) = 0;
+  // Replaces name and steps. `remap` (RemapRemovedSteps) moves active enrollments whose last
+  // step was removed, in the same transaction. 409 sequence_completed when archived.
+  virtual Result<Sequence> UpdateSequence(const Sequence& sequence, const StepRemap& remap,
+                                          Timestamp now) = 0;
+  // ApplySequenceAction in a transaction; completing cancels every active enrollment
+  // (cause "sequence_completed") in the same transaction.
+  virtual Result<Sequence> ApplyAction(const Id& sequence_id, SequenceAction action,
+                                       Timestamp now) = 0;
+  virtual SequenceCounts CountEnrollments(const Id& sequence_id) = 0;
+
+  // ---- enrollments ----
+  // One transaction for the whole batch; each contact decided by DecideEnrollment against
+  // the state including the batch's earlier rows. New enrollments are due at `now`.
+  // 404 sequence_not_found when the sequence does not exist.
+  virtual Result<std::vector<EnrollOutcome>> Enroll(const Id& sequence_id,
+                                                    const std::vector<NewEnrollment>& batch,
+                                                    Timestamp now) = 0;
+  virtual std::optional<Enrollment> GetEnrollment(const Id& id) = 0;
+  // Oldest first. 400 invalid_cursor for a cursor this store did not make.
+  virtual Result<EnrollmentPage> ListEnrollments(const Id& sequence_id,
+                                                 std::optional<EnrollmentStatus> status,
+                                                 std::size_t limit, std::string_view cursor) = 0;
+  virtual std::vector<Message> ListMessages(const Id& enrollment_id) = 0;
+  virtual std::vector<HistoryEntry> ListHistory(const Id& enrollment_id) = 0;
+  // active → a final status (CheckTransition), with history. kBounced also adds the address
+  // to the owner's suppression list.
+  virtual Result<Enrollment> FinishEnrollment(const Id& id, EnrollmentStatus to,
+                                              const std::string& cause,
+                                              const std::string& reason, Timestamp now) = 0;
+  virtual Status Suppress(const Id& owner_id, const std::string& email, SuppressionReason reason,
+                          Timestamp now) = 0;
+  virtual std::optional<SuppressionReason> FindSuppression(const Id& owner_id,
+                                                           const std::string& email) = 0;
+
+  // ---- scheduler ----
+  // Leases up to `limit` due enrollments (active, in an active sequence, next_run_at <= now,
+  // and not leased, or leased with an expired lease), earliest first.
+  virtual std::vector<ClaimedEnrollment> ClaimDue(Timestamp now, std::string_view node,
+                                                  Timestamp lease_until, std::size_t limit) = 0;
+  // The earliest moment some enrollment becomes claimable (due and unleased, or its lease
+  // expires), or nullopt when nothing is pending.
+  virtual std::optional<Timestamp> NextWakeAt() = 0;
+  // Per start: the message row (new, `sending`, or the pending one reused), or nullopt when
+  // it must not be sent because the enrollment is no longer active, its sequence is no longer
+  // active, or `node` no longer holds its lease. The check and the write are one transaction.
+  virtual std::vector<std::optional<Message>> BeginSends(std::string_view node,
+                                                         const std::vector<SendStart>& starts,
+                                                         Timestamp now) = 0;
+  // Applies the outcomes and releases their leases, in one transaction.
+  virtual void RecordOutcomes(std::string_view node, const std::vector<StepOutcome>& outcomes,
+                              Timestamp now) = 0;
+  // Releases the leases `node` holds (graceful shutdown).
+  virtual void ReleaseLeases(std::string_view node) = 0;
+};
+
+}  // namespace mailmark
