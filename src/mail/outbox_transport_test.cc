@@ -1,0 +1,347 @@
+#include "mail/outbox_transport.h"
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "core/ids.h"
+#include "mail/message_builder.h"
+#include "mail/message_id.h"
+
+namespace mailmark {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A fresh folder per test, removed afterwards.
+class TempDir {
+ public:
+  TempDir() : path_(fs::temp_directory_path() / ("mm_outbox_test_" + RandomHex(8))) {
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+OutgoingMessage Message(const std::string& id, const std::string& subject = "Hello",
+                        const std::string& to = "bob@example.org") {
+  MessageInput in;
+  in.from_name = "Ann";
+  in.from_email = "ann@example.com";
+  in.to_email = to;
+  in.subject = subject;
+  in.html = "<p>Hi</p>";
+  in.message_id = id;
+  in.date = FromMillis(1'795'000'000'000);
+  return OutgoingMessage{id, "ann@example.com", to, BuildMessage(in)};
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::vector<std::string> FileNames(const fs::path& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+void SetMtime(const fs::path& path, std::int64_t seconds) {
+  fs::last_write_time(path,
+                      fs::file_time_type::clock::now() - std::chrono::seconds(1'000'000 - seconds));
+}
+
+TEST(OutboxTransportTest, CreatesMaildirFolders) {
+  TempDir tmp;
+  OutboxTransport outbox(tmp.path() / "deep" / "outbox");
+  for (const char* sub : {"tmp", "new", "cur"}) {
+    EXPECT_TRUE(fs::is_directory(tmp.path() / "deep" / "outbox" / sub)) << sub;
+  }
+}
+
+TEST(OutboxTransportTest, WritesEachMessageIntoNew) {
+  TempDir tmp;
+  OutboxTransport outbox(tmp.path());
+  std::vector<OutgoingMessage> batch = {Message("<a1@x.test>"), Message("<b2@x.test>")};
+  std::vector<SendResult> results = outbox.SendBatch(batch);
+  ASSERT_EQ(results.size(), 2u);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    EXPECT_EQ(results[i].status, SendStatus::kSent) << results[i].response;
+    EXPECT_TRUE(results[i].response.starts_with("250")) << results[i].response;
+    fs::path file = tmp.path() / "new" / MessageIdFileName(batch[i].message_id);
+    EXPECT_EQ(ReadFile(file), batch[i].raw);
+  }
+  EXPECT_EQ(FileNames(tmp.path() / "new"),
+            (std::vector<std::string>{"a1@x.test.eml", "b2@x.test.eml"}));
+  EXPECT_TRUE(FileNames(tmp.path() / "tmp").empty());  // no leftovers: tmp/ was only a stage
+  EXPECT_TRUE(FileNames(tmp.path() / "cur").empty());
+}
+
+TEST(OutboxTransportTest, EmptyBatch) {
+  TempDir tmp;
+  OutboxTransport outbox(tmp.path());
+  EXPECT_TRUE(outbox.SendBatch({}).empty());
+}
+
+TEST(OutboxTransportTest, IdempotentByMessageId) {
+  TempDir tmp;
+  OutboxTransport outbox(tmp.path());
+  OutgoingMessage first = Message("<same@x.test>", "first");
+  ASSERT_EQ(outbox.SendBatch({&first, 1})[0].status, SendStatus::kSent);
+  std::string written = ReadFile(tmp.path() / "new" / "same@x.test.eml");
+
+  // A retry after a crash rebuilds the message: different bytes (boundary, maybe subject),
+  // same Message-ID. The file must stay as first written.
+  OutgoingMessage retry = Message("<same@x.test>", "second");
+  std::vector<SendResult> results = outbox.SendBatch({&retry, 1});
+  EXPECT_EQ(results[0].status, SendStatus::kSent);
+  EXPECT_EQ(results[0].response, "250 already in outbox");
+  EXPECT_EQ(FileNames(tmp.path() / "new"), std::vector<std::string>{"same@x.test.eml"});
+  EXPECT_EQ(ReadFile(tmp.path() / "new" / "same@x.test.eml"), written);
+  EXPECT_TRUE(FileNames(tmp.path() / "tmp").empty());
+}
+
+TEST(OutboxTransportTest, DuplicateWithinOneBatchIsWrittenOnce) {
+  TempDir tmp;
+  OutboxTransport outbox(tmp.path());
+  std::vector<OutgoingMessage> batch = {Message("<d@x.test>", "one"), Message("<d@x.test>", "two")};
+  std::vector<SendResult> results = outbox.SendBatch(batch);
+  EXPECT_EQ(results[0].status, SendStatus::kSent);
+  EXPECT_EQ(results[1].status, SendStatus::kSent);
+  EXPECT_EQ(results[1].response, "250 already in outbox");
+  EXPECT_EQ(ReadFile(tmp.path() / "new" / "d@x.test.eml"), batch[0].raw);
+}
+
+TEST(OutboxTransportTest, MessageAlreadyMovedToCurIsNotRewritten) {
+  TempDir tmp;
+  OutboxTransport outbox(tmp.path());
+  OutgoingMessage message = Message("<moved@x.test>");
+  ASSERT_EQ(outbox.SendBatch({&message, 1})[0].status, SendStatus::kSent);
+  fs::rename(tmp.path() / "new" / "moved@x.test.eml", tmp.path() / "cur" / "moved@x.test.eml");
+  std::vector<SendResult> results = outbox.SendBatch({&message, 1});
+  EXPECT_EQ(results[0].response, "250 already in outbox");
+  EXPECT_TRUE(FileNames(tmp.path() / "new").empty());
+}
+
+TEST(OutboxTransportTest, ConcurrentSendersOfTheSameMessagesLeaveOneFileEach) {
+  TempDir tmp;
+  std::vector<OutgoingMessage> batch;
+  for (int i = 0; i < 20; ++i) batch.push_back(Message("<c" + std::to_string(i) + "@x.test>"));
+  std::vector<std::thread> threads;
+  std::vector<int> failures(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      OutboxTransport outbox(tmp.path());
+      for (const SendResult& r : outbox.SendBatch(batch)) {
+        if (r.status != SendStatus::kSent) ++failures[static_cast<std::size_t>(t)];
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (int f : failures) EXPECT_EQ(f, 0);
+  EXPECT_EQ(FileNames(tmp.path() / "new").size(), 20u);
+  EXPECT_TRUE(FileNames(tmp.path() / "tmp").empty());
+  for (const OutgoingMessage& m : batch) {
+    EXPECT_EQ(ReadFile(tmp.path() / "new" / MessageIdFileName(m.message_id)), m.raw);
+  }
+}
+
+TEST(OutboxTransportTest, NewOnlyEverHoldsCompleteFiles) {
+  // A reader polling new/ while large messages are written must never see a partial file:
+  // every file it can open already has the full size it will ever have.
+  TempDir tmp;
+  std::vector<OutgoingMessage> batch;
+  for (int i = 0; i < 30; ++i) {
+    OutgoingMessage m = Message("<big" + std::to_string(i) + "@x.test>");
+    m.raw += std::string(512 * 1024, 'x') + "\r\n";
+    batch.push_back(std::move(m));
+  }
+  std::map<std::string, std::size_t> expected_size;
+  for (const OutgoingMessage& m : batch)
+    expected_size[MessageIdFileName(m.message_id)] = m.raw.size();
+  std::atomic<bool> done = false;
+  std::atomic<int> partial = 0;
+  std::thread reader([&] {
+    while (!done) {
+      std::error_code ec;
+      for (const auto& entry : fs::directory_iterator(tmp.path() / "new", ec)) {
+        auto it = expected_size.find(entry.path().filename().string());
+        if (it == expected_size.end() || ReadFile(entry.path()).size() != it->second) ++partial;
+      }
+    }
+  });
+  OutboxTransport outbox(tmp.path());
+  std::vector<SendResult> results = outbox.SendBatch(batch);
+  done = true;
+  reader.join();
+  for (const SendResult& r : results) EXPECT_EQ(r.status, SendStatus::kSent);
+  EXPECT_EQ(partial.load(), 0);
+  for (const OutgoingMessage& m : batch) {
+    EXPECT_EQ(ReadFile(tmp.path() / "new" / MessageIdFileName(m.message_id)), m.raw);
+  }
+}
+
+TEST(OutboxTransportTest, UnwritableDirectoryIsATemporaryFailure) {
+  TempDir tmp;
+  // A regular file where the folder should be: fails even for root, unlike chmod.
+  fs::path blocker = tmp.path() / "blocker";
+  std::ofstream(blocker) << "not a directory";
+  OutboxTransport outbox(blocker / "outbox");
+  std::vector<OutgoingMessage> batch = {Message("<t1@x.test>"), Message("<t2@x.test>")};
+  std::vector<SendResult> results = outbox.SendBatch(batch);
+  ASSERT_EQ(results.size(), 2u);
+  for (const SendResult& r : results) {
+    EXPECT_EQ(r.status, SendStatus::kTemporaryFailure);
+    EXPECT_NE(r.response.find("Not a directory"), std::string::npos) << r.response;
+  }
+}
+
+TEST(OutboxTransportTest, MissingTmpFolderIsATemporaryFailureNotACrash) {
+  TempDir tmp;
+  OutboxTransport outbox(tmp.path());
+  // tmp/ replaced by a file after construction: the write fails, the batch reports it.
+  fs::remove(tmp.path() / "tmp");
+  std::ofstream(tmp.path() / "tmp") << "x";
+  OutgoingMessage message = Message("<t@x.test>");
+  std::vector<SendResult> results = outbox.SendBatch({&message, 1});
+  EXPECT_EQ(results[0].status, SendStatus::kTemporaryFailure);
+  EXPECT_FALSE(results[0].response.empty());
+  EXPECT_TRUE(FileNames(tmp.path() / "new").empty());
+}
+
+TEST(OutboxTransportTest, RecreatesRemovedFolders) {
+  TempDir tmp;
+  OutboxTransport outbox(tmp.path() / "box");
+  fs::remove_all(tmp.path() / "box");
+  OutgoingMessage message = Message("<r@x.test>");
+  EXPECT_EQ(outbox.SendBatch({&message, 1})[0].status, SendStatus::kSent);
+  EXPECT_TRUE(fs::exists(tmp.path() / "box" / "new" / "r@x.test.eml"));
+}
+
+TEST(OutboxTransportTest, HostileMessageIdsStayInsideTheFolder) {
+  TempDir tmp;
+  OutboxTransport outbox(tmp.path() / "box");
+  std::vector<OutgoingMessage> batch = {Message("<../../escape@x>"), Message("<..>"),
+                                        Message("</etc/passwd>")};
+  for (const SendResult& r : outbox.SendBatch(batch)) EXPECT_EQ(r.status, SendStatus::kSent);
+  EXPECT_EQ(FileNames(tmp.path()), std::vector<std::string>{"box"});
+  EXPECT_EQ(FileNames(tmp.path() / "box" / "new").size(), 3u);
+}
+
+TEST(OutboxReaderTest, MissingFolderIsEmpty) {
+  TempDir tmp;
+  EXPECT_TRUE(ListOutbox(tmp.path() / "nope", 10, 0).empty());
+  EXPECT_EQ(CountOutbox(tmp.path() / "nope"), 0u);
+  EXPECT_FALSE(ReadOutboxMessage(tmp.path() / "nope", "<a@b>").has_value());
+}
+
+TEST(OutboxReaderTest, ListsNewestFirstWithDecodedHeaders) {
+  TempDir tmp;
+  OutboxTransport outbox(tmp.path());
+  std::vector<OutgoingMessage> batch = {
+      Message("<old@x.test>", "Grüße aus Köln", "jorg@example.de"),
+      Message("<mid@x.test>", "🚀 Launch", "mid@example.com"),
+      Message("<new@x.test>", "日本語の件名", "taro@example.jp"),
+  };
+  for (const SendResult& r : outbox.SendBatch(batch)) ASSERT_EQ(r.status, SendStatus::kSent);
+  SetMtime(tmp.path() / "new" / "old@x.test.eml", 100);
+  SetMtime(tmp.path() / "new" / "mid@x.test.eml", 200);
+  fs::rename(tmp.path() / "new" / "new@x.test.eml", tmp.path() / "cur" / "new@x.test.eml");
+  SetMtime(tmp.path() / "cur" / "new@x.test.eml", 300);
+
+  EXPECT_EQ(CountOutbox(tmp.path()), 3u);
+  std::vector<OutboxEntry> all = ListOutbox(tmp.path(), 10, 0);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].message_id, "<new@x.test>");
+  EXPECT_EQ(all[0].subject, "日本語の件名");
+  EXPECT_EQ(all[0].to, "taro@example.jp");
+  EXPECT_EQ(all[1].message_id, "<mid@x.test>");
+  EXPECT_EQ(all[1].subject, "🚀 Launch");
+  EXPECT_EQ(all[2].message_id, "<old@x.test>");
+  EXPECT_EQ(all[2].subject, "Grüße aus Köln");
+  EXPECT_EQ(all[2].to, "jorg@example.de");
+  EXPECT_EQ(all[2].size, batch[0].raw.size());
+  EXPECT_GT(all[0].sent_at, all[1].sent_at);
+  EXPECT_GT(all[1].sent_at, all[2].sent_at);
+
+  std::vector<OutboxEntry> page = ListOutbox(tmp.path(), 1, 1);
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].message_id, "<mid@x.test>");
+  EXPECT_EQ(ListOutbox(tmp.path(), 5, 2).size(), 1u);
+  EXPECT_TRUE(ListOutbox(tmp.path(), 5, 3).empty());
+  EXPECT_TRUE(ListOutbox(tmp.path(), 0, 0).empty());
+  EXPECT_EQ(ListOutbox(tmp.path(), SIZE_MAX, 0).size(), 3u);
+  EXPECT_TRUE(ListOutbox(tmp.path(), SIZE_MAX, SIZE_MAX).empty());
+}
+
+TEST(OutboxReaderTest, SentAtIsTheFileTime) {
+  TempDir tmp;
+  OutboxTransport outbox(tmp.path());
+  OutgoingMessage message = Message("<t@x.test>");
+  ASSERT_EQ(outbox.SendBatch({&message, 1})[0].status, SendStatus::kSent);
+  fs::path file = tmp.path() / "new" / "t@x.test.eml";
+  struct stat st {};
+  ASSERT_EQ(::stat(file.c_str(), &st), 0);
+  std::vector<OutboxEntry> entries = ListOutbox(tmp.path(), 1, 0);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(ToMillis(entries[0].sent_at),
+            static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000);
+}
+
+TEST(OutboxReaderTest, ReadsMessageByIdWithOrWithoutBrackets) {
+  TempDir tmp;
+  OutboxTransport outbox(tmp.path());
+  OutgoingMessage message = Message("<read@x.test>");
+  ASSERT_EQ(outbox.SendBatch({&message, 1})[0].status, SendStatus::kSent);
+  EXPECT_EQ(ReadOutboxMessage(tmp.path(), "<read@x.test>"), message.raw);
+  EXPECT_EQ(ReadOutboxMessage(tmp.path(), "read@x.test"), message.raw);
+  EXPECT_FALSE(ReadOutboxMessage(tmp.path(), "<other@x.test>").has_value());
+  EXPECT_FALSE(ReadOutboxMessage(tmp.path(), "<../../etc/passwd>").has_value());
+  fs::rename(tmp.path() / "new" / "read@x.test.eml", tmp.path() / "cur" / "read@x.test.eml");
+  EXPECT_EQ(ReadOutboxMessage(tmp.path(), "<read@x.test>"), message.raw);
+}
+
+TEST(OutboxReaderTest, ForeignAndDamagedFilesDoNotBreakTheListing) {
+  TempDir tmp;
+  OutboxTransport outbox(tmp.path());
+  std::ofstream(tmp.path() / "new" / "garbage.eml") << "\x01\x02 not a message\n\n\xff";
+  std::ofstream(tmp.path() / "new" / "empty.eml");
+  std::ofstream(tmp.path() / "new" / ".hidden") << "Subject: hidden\n\n";
+  std::ofstream(tmp.path() / "new" / "lf.eml")
+      << "Message-ID: <lf@x>\nTo: a@b.c\nSubject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\n\nbody\n";
+  fs::create_directories(tmp.path() / "new" / "subdir.eml");
+  EXPECT_EQ(CountOutbox(tmp.path()), 3u);
+  std::vector<OutboxEntry> entries = ListOutbox(tmp.path(), 10, 0);
+  ASSERT_EQ(entries.size(), 3u);
+  std::set<std::string> ids;
+  for (const OutboxEntry& e : entries) {
+    ids.insert(e.message_id);
+    if (e.message_id == "<lf@x>") {
+      EXPECT_EQ(e.subject, "Grüße");
+      EXPECT_EQ(e.to, "a@b.c");
+    }
+  }
+  EXPECT_EQ(ids, (std::set<std::string>{"<garbage>", "<empty>", "<lf@x>"}));
+}
+
+}  // namespace
+}  // namespace mailmark

@@ -1,0 +1,36 @@
+// The transport interface the scheduler hands finished messages to (outbox, SMTP, ...).
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+namespace mailmark {
+
+struct OutgoingMessage {
+  std::string message_id;     // "<...@domain>", the idempotency key
+  std::string envelope_from;  // SMTP MAIL FROM (may differ from the From header, e.g. VERP)
+  std::string recipient;      // SMTP RCPT TO
+  std::string raw;            // the complete message, CRLF line ends (BuildMessage output)
+};
+
+enum class SendStatus {
+  kSent,              // accepted; never retried
+  kTemporaryFailure,  // 4xx, connection or I/O error: retry later with the same Message-ID
+  kPermanentFailure,  // 5xx for this recipient: the enrollment bounces with `response`
+};
+
+struct SendResult {
+  SendStatus status = SendStatus::kSent;
+  std::string response;  // the server's (or the medium's) answer, for logs and bounce causes
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Delivers each message; results[i] answers messages[i]. Must be idempotent by Message-ID
+  // where the medium allows.
+  virtual std::vector<SendResult> SendBatch(std::span<const OutgoingMessage> messages) = 0;
+};
+
+}  // namespace mailmark
