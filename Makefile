@@ -26,7 +26,7 @@ bench: build
 	./scripts/bench.sh $(BUILD_DIR)
 
 format:
-	@find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
+	@find src tests -name '*.cc' -o -name '*.h' | xargs clang-format -i
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -5,12 +5,15 @@ set -euo pipefail
 
 packages=(
   # build
-  cmake ninja-build g++ pkg-config make
+  cmake ninja-build g++ pkg-config make clang-format
   # libraries
   libcpp-httplib-dev nlohmann-json3-dev libsqlite3-dev libgmime-3.0-dev
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libsodium-dev
+  libcurl4-gnutls-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 curl
+  # real mail servers the tests start on 127.0.0.1 (smtp-sink, smtp-source, aiosmtpd)
+  postfix python3-aiosmtpd
 )
 
 missing=()
@@ -27,4 +30,7 @@ echo "Installing missing packages: ${missing[*]}"
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Postfix must install without configuring a system mail server: the tests run private
+# instances with their own configuration, and nothing here touches /etc/postfix.
+echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"

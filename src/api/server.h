@@ -14,9 +14,9 @@
 namespace mailmark {
 
 struct ApiOptions {
-  std::size_t max_json_bytes = 8 << 20;      // larger JSON bodies answer 413
-  std::size_t max_csv_bytes = 2ull << 30;    // CSV imports are streamed; this caps one upload
-  std::size_t import_batch_size = 1000;      // contacts per enrollment transaction
+  std::size_t max_json_bytes = 8 << 20;    // larger JSON bodies answer 413
+  std::size_t max_csv_bytes = 2ull << 30;  // CSV imports are streamed; this caps one upload
+  std::size_t import_batch_size = 1000;    // contacts per enrollment transaction
   std::string public_url = "http://127.0.0.1:8080";
   int threads = 8;
 };

@@ -6,7 +6,9 @@
 namespace mailmark {
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
 
 bool IsAtext(unsigned char c) {
   // Bytes >= 0x80 allow internationalised (UTF-8, RFC 6531) local parts.

@@ -20,11 +20,11 @@ TEST(EmailAddress, AcceptsOrdinaryAddresses) {
 }
 
 TEST(EmailAddress, RefusesMalformedAddresses) {
-  for (const char* a : {"", "alice", "@acme.com", "alice@", "alice@acme", "alice@@acme.com",
-                        ".alice@acme.com", "alice.@acme.com", "al..ice@acme.com",
-                        "alice@-acme.com", "alice@acme-.com", "alice@acme..com",
-                        "ali ce@acme.com", "alice@ac me.com", "\"q\"@acme.com",
-                        "alice@[127.0.0.1]", "alice@acme.com\r\nBcc: x@y.z", "a<b>@acme.com"}) {
+  for (const char* a :
+       {"", "alice", "@acme.com", "alice@", "alice@acme", "alice@@acme.com", ".alice@acme.com",
+        "alice.@acme.com", "al..ice@acme.com", "alice@-acme.com", "alice@acme-.com",
+        "alice@acme..com", "ali ce@acme.com", "alice@ac me.com", "\"q\"@acme.com",
+        "alice@[127.0.0.1]", "alice@acme.com\r\nBcc: x@y.z", "a<b>@acme.com"}) {
     EXPECT_FALSE(IsValidEmail(a)) << a;
   }
   EXPECT_FALSE(IsValidEmail(std::string(65, 'a') + "@acme.com"));

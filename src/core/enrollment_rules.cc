@@ -74,9 +74,12 @@ Result<SequenceStatus> ApplySequenceAction(SequenceStatus from, SequenceAction a
     return MakeError(ErrorKind::kConflict, "sequence_completed",
                      "This sequence is completed; that cannot be undone.");
   switch (action) {
-    case SequenceAction::kPause: return SequenceStatus::kPaused;
-    case SequenceAction::kResume: return SequenceStatus::kActive;
-    case SequenceAction::kComplete: return SequenceStatus::kCompleted;
+    case SequenceAction::kPause:
+      return SequenceStatus::kPaused;
+    case SequenceAction::kResume:
+      return SequenceStatus::kActive;
+    case SequenceAction::kComplete:
+      return SequenceStatus::kCompleted;
   }
   return from;
 }

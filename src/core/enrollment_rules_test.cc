@@ -58,12 +58,12 @@ TEST(DecideEnrollment, RepliedAndBouncedNeedForce) {
 TEST(DecideEnrollment, SuppressionRefusesAndOnlyBouncesYieldToForce) {
   EXPECT_EQ(CodeOf(DecideEnrollment(Facts(SS::kActive, std::nullopt, SuppressionReason::kBounced))),
             "contact_suppressed");
-  EXPECT_EQ(CodeOf(DecideEnrollment(
-                Facts(SS::kActive, std::nullopt, SuppressionReason::kBounced, true))),
-            "ok");
-  EXPECT_EQ(CodeOf(DecideEnrollment(
-                Facts(SS::kActive, std::nullopt, SuppressionReason::kUnsubscribed))),
-            "contact_suppressed");
+  EXPECT_EQ(
+      CodeOf(DecideEnrollment(Facts(SS::kActive, std::nullopt, SuppressionReason::kBounced, true))),
+      "ok");
+  EXPECT_EQ(
+      CodeOf(DecideEnrollment(Facts(SS::kActive, std::nullopt, SuppressionReason::kUnsubscribed))),
+      "contact_suppressed");
   EXPECT_EQ(CodeOf(DecideEnrollment(
                 Facts(SS::kActive, ES::kCompleted, SuppressionReason::kUnsubscribed, true))),
             "contact_suppressed");
@@ -83,8 +83,7 @@ TEST(Transitions, OnlyActiveMovesAndOnlyToFinal) {
     for (ES to : all) {
       Status s = CheckTransition(from, to);
       bool expected = from == ES::kActive && to != ES::kActive;
-      EXPECT_EQ(static_cast<bool>(s), expected)
-          << ToString(from) << " -> " << ToString(to);
+      EXPECT_EQ(static_cast<bool>(s), expected) << ToString(from) << " -> " << ToString(to);
       if (!s) {
         EXPECT_EQ(s.error().kind, ErrorKind::kConflict);
       }

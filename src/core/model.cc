@@ -50,10 +50,14 @@ std::string_view ToString(StepType t) { return NameOf(kStep, t); }
 std::string_view ToString(SequenceStatus s) { return NameOf(kSequence, s); }
 std::string_view ToString(EnrollmentStatus s) { return NameOf(kEnrollment, s); }
 std::string_view ToString(MessageState s) { return NameOf(kMessage, s); }
-std::optional<TransportType> ParseTransportType(std::string_view s) { return ValueOf(kTransport, s); }
+std::optional<TransportType> ParseTransportType(std::string_view s) {
+  return ValueOf(kTransport, s);
+}
 std::optional<TlsMode> ParseTlsMode(std::string_view s) { return ValueOf(kTls, s); }
 std::optional<StepType> ParseStepType(std::string_view s) { return ValueOf(kStep, s); }
-std::optional<SequenceStatus> ParseSequenceStatus(std::string_view s) { return ValueOf(kSequence, s); }
+std::optional<SequenceStatus> ParseSequenceStatus(std::string_view s) {
+  return ValueOf(kSequence, s);
+}
 std::optional<EnrollmentStatus> ParseEnrollmentStatus(std::string_view s) {
   return ValueOf(kEnrollment, s);
 }

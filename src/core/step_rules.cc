@@ -10,12 +10,12 @@ namespace mailmark {
 namespace {
 
 bool IsBlank(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
 }
 
 Error StepError(std::string code, std::string message, size_t index) {
-  return MakeError(ErrorKind::kInvalid, std::move(code), std::move(message),
-                   {{"index", index}});
+  return MakeError(ErrorKind::kInvalid, std::move(code), std::move(message), {{"index", index}});
 }
 
 std::optional<size_t> IndexOf(const std::vector<Step>& steps, const Id& id) {
@@ -41,7 +41,8 @@ Status ValidateSteps(const std::vector<Step>& steps) {
       return StepError("duplicate_step_id", "Step id " + s.id + " appears twice.", i);
     if (s.type == StepType::kDelay) {
       if (s.delay_ms <= 0)
-        return StepError("invalid_delay", "A delay step needs an integer delayMs greater than 0.", i);
+        return StepError("invalid_delay", "A delay step needs an integer delayMs greater than 0.",
+                         i);
       continue;
     }
     if (first_email && IsBlank(s.subject))
@@ -64,8 +65,9 @@ Result<std::vector<Step>> ApplyStepEdits(const std::vector<Step>& current,
       s.id = NewId("stp");
     } else if (!IndexOf(current, s.id)) {
       return StepError("unknown_step_id",
-                       "Step id " + s.id + " is not a step of this sequence; leave the id out "
-                       "to add a new step.",
+                       "Step id " + s.id +
+                           " is not a step of this sequence; leave the id out "
+                           "to add a new step.",
                        i);
     }
   }

@@ -26,11 +26,12 @@ std::string CodeOf(const Status& s) { return s ? "ok" : s.error().code; }
 
 // The product doc's example: send, 3 days, send, 5 days, send.
 std::vector<Step> Example() {
-  return {Send("a"), Delay("d1", 259200000), Send("b", ""), Delay("d2", 432000000),
-          Send("c", "")};
+  return {Send("a"), Delay("d1", 259200000), Send("b", ""), Delay("d2", 432000000), Send("c", "")};
 }
 
-TEST(ValidateSteps, AcceptsTheProductDocExample) { EXPECT_EQ(CodeOf(ValidateSteps(Example())), "ok"); }
+TEST(ValidateSteps, AcceptsTheProductDocExample) {
+  EXPECT_EQ(CodeOf(ValidateSteps(Example())), "ok");
+}
 
 TEST(ValidateSteps, RefusesBadLists) {
   EXPECT_EQ(CodeOf(ValidateSteps({})), "steps_required");
@@ -121,7 +122,7 @@ TEST(ApplyStepEdits, KeepsIdsAssignsNewOnesAndRefusesStrangers) {
 }
 
 TEST(RemapRemovedSteps, MovesContactsToTheNearestEarlierSurvivor) {
-  auto before = Example();  // a d1 b d2 c
+  auto before = Example();                                   // a d1 b d2 c
   std::vector<Step> after{before[0], before[3], before[4]};  // a d2 c: d1 and b removed
   StepRemap remap = RemapRemovedSteps(before, after);
   ASSERT_EQ(remap.size(), 2u);

@@ -44,9 +44,10 @@ struct SequenceCounts {
 
 // A due enrollment, leased to the claiming node until the lease expires.
 struct ClaimedEnrollment {
-  Enrollment enrollment;          // next_run_at holds the time it fell due
-  std::optional<Message> pending; // a message left `sending` (crash, or a retry): reuse its Message-ID
-  std::vector<Message> sent;      // its messages in state sent, oldest first (for threading)
+  Enrollment enrollment;  // next_run_at holds the time it fell due
+  std::optional<Message>
+      pending;                // a message left `sending` (crash, or a retry): reuse its Message-ID
+  std::vector<Message> sent;  // its messages in state sent, oldest first (for threading)
 };
 
 // A send about to be handed to a transport.
@@ -68,8 +69,8 @@ struct StepOutcome {
   std::optional<Id> last_step_id;
   std::optional<Timestamp> next_run_at;  // when it stays active
   EnrollmentStatus status = EnrollmentStatus::kActive;
-  std::string status_reason;           // for a final status, e.g. the bounce text
-  std::vector<std::string> events;     // history causes to append, e.g. "sent stp_1 <id@x>"
+  std::string status_reason;        // for a final status, e.g. the bounce text
+  std::vector<std::string> events;  // history causes to append, e.g. "sent stp_1 <id@x>"
 };
 
 class Store {
@@ -131,8 +132,8 @@ class Store {
   // active → a final status (CheckTransition), with history. kBounced also adds the address
   // to the owner's suppression list.
   virtual Result<Enrollment> FinishEnrollment(const Id& id, EnrollmentStatus to,
-                                              const std::string& cause,
-                                              const std::string& reason, Timestamp now) = 0;
+                                              const std::string& cause, const std::string& reason,
+                                              Timestamp now) = 0;
   virtual Status Suppress(const Id& owner_id, const std::string& email, SuppressionReason reason,
                           Timestamp now) = 0;
   virtual std::optional<SuppressionReason> FindSuppression(const Id& owner_id,

@@ -1,0 +1,404 @@
+// GET /api/openapi.json (public, like /api/health: the document holds no data, and tools
+// read it before they have a token), GET /api/health, and the document itself, written by
+// hand so it says what each route means. server_test checks that it names every route.
+#include "api/routes.h"
+
+namespace mailmark {
+namespace {
+
+using nlohmann::json;
+
+json Ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
+
+json Body(const json& schema, const std::string& type = "application/json") {
+  return {{"required", true}, {"content", {{type, {{"schema", schema}}}}}};
+}
+
+json Answer(const std::string& description, const json& schema = nullptr) {
+  json a = {{"description", description}};
+  if (!schema.is_null()) a["content"] = {{"application/json", {{"schema", schema}}}};
+  return a;
+}
+
+json ErrorAnswer(const std::string& description) { return Answer(description, Ref("Error")); }
+
+json IdParam(const std::string& name = "id") {
+  return {{"name", name}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}};
+}
+
+json QueryParam(const std::string& name, const json& schema, const std::string& description) {
+  return {{"name", name},
+          {"in", "query"},
+          {"required", false},
+          {"schema", schema},
+          {"description", description}};
+}
+
+// One operation: the usual error answers are added for authenticated ones.
+json Op(const std::string& summary, json responses, json params = json::array(),
+        json body = nullptr, bool authenticated = true) {
+  json op = {{"summary", summary}, {"responses", std::move(responses)}};
+  if (!params.empty()) op["parameters"] = std::move(params);
+  if (!body.is_null()) op["requestBody"] = std::move(body);
+  if (authenticated) {
+    op["responses"]["401"] = ErrorAnswer("No or bad credentials (unauthorized).");
+  } else {
+    op["security"] = json::array();
+  }
+  if (op.contains("requestBody")) {
+    op["responses"]["400"] = ErrorAnswer(
+        "Malformed: invalid_json, invalid_body, invalid_field (details.field), unknown_field.");
+    op["responses"]["413"] = ErrorAnswer("payload_too_large.");
+  }
+  return op;
+}
+
+json Str() { return {{"type", "string"}}; }
+json Int() { return {{"type", "integer"}, {"format", "int64"}}; }
+json Time() { return {{"type", "string"}, {"format", "date-time"}}; }
+json Nullable(json schema) {
+  schema["nullable"] = true;
+  return schema;
+}
+json Obj(json properties, json required = json::array()) {
+  json o = {{"type", "object"}, {"properties", std::move(properties)}};
+  if (!required.empty()) o["required"] = std::move(required);
+  return o;
+}
+json ArrayOf(json items) { return {{"type", "array"}, {"items", std::move(items)}}; }
+json Enum(std::initializer_list<const char*> values) {
+  json e = {{"type", "string"}, {"enum", json::array()}};
+  for (const char* v : values) e["enum"].push_back(v);
+  return e;
+}
+
+json Schemas() {
+  json tls = Enum({"none", "starttls", "tls"});
+  json s;
+  s["Error"] =
+      Obj({{"error", Obj({{"code", Str()}, {"message", Str()}, {"details", {{"type", "object"}}}},
+                         {"code", "message"})}},
+          {"error"});
+  s["User"] = Obj({{"id", Str()}, {"name", Str()}, {"createdAt", Time()}});
+  s["LoginInput"] = Obj({{"username", Str()}, {"password", Str()}}, {"username", "password"});
+  s["TransportInput"] = Obj({{"type", Enum({"outbox", "smtp"})},
+                             {"host", Str()},
+                             {"port", {{"type", "integer"}, {"minimum", 1}, {"maximum", 65535}}},
+                             {"tls", tls},
+                             {"tlsVerify", {{"type", "boolean"}}},
+                             {"username", Str()},
+                             {"password", Str()}},
+                            {"type"});
+  s["Transport"] = Obj({{"type", Enum({"outbox", "smtp"})},
+                        {"host", Str()},
+                        {"port", {{"type", "integer"}}},
+                        {"tls", tls},
+                        {"tlsVerify", {{"type", "boolean"}}},
+                        {"username", Str()},
+                        {"hasPassword", {{"type", "boolean"}}}},
+                       {"type"});
+  s["ImapInput"] = Obj({{"host", Str()},
+                        {"port", {{"type", "integer"}, {"minimum", 1}, {"maximum", 65535}}},
+                        {"tls", tls},
+                        {"username", Str()},
+                        {"password", Str()},
+                        {"folder", Str()}},
+                       {"host", "port"});
+  s["Imap"] = Obj({{"host", Str()},
+                   {"port", {{"type", "integer"}}},
+                   {"tls", tls},
+                   {"username", Str()},
+                   {"folder", Str()},
+                   {"hasPassword", {{"type", "boolean"}}}});
+  s["MailboxInput"] = Obj({{"name", Str()},
+                           {"fromName", Str()},
+                           {"fromEmail", {{"type", "string"}, {"format", "email"}}},
+                           {"transport", Ref("TransportInput")},
+                           {"imap", Nullable(Ref("ImapInput"))},
+                           {"dailyLimit", Nullable({{"type", "integer"}, {"minimum", 1}})}},
+                          {"name", "fromEmail"});
+  s["MailboxPatch"] = s["MailboxInput"];
+  s["MailboxPatch"].erase("required");
+  s["MailboxPatch"]["description"] =
+      "Given fields replace the stored ones; an omitted password keeps the stored one; "
+      "imap: null and dailyLimit: null remove them.";
+  s["Mailbox"] = Obj({{"id", Str()},
+                      {"name", Str()},
+                      {"fromName", Str()},
+                      {"fromEmail", Str()},
+                      {"transport", Ref("Transport")},
+                      {"imap", Nullable(Ref("Imap"))},
+                      {"dailyLimit", Nullable(Int())},
+                      {"createdAt", Time()},
+                      {"updatedAt", Time()}});
+  s["Step"] = Obj({{"id", Str()},
+                   {"type", Enum({"send_email", "delay"})},
+                   {"subject", Str()},
+                   {"html", Str()},
+                   {"text", Str()},
+                   {"delayMs", {{"type", "integer"}, {"minimum", 1}, {"maximum", 315360000000}}}},
+                  {"type"});
+  s["Step"]["description"] =
+      "send_email: subject, html, text?; delay: delayMs. In a PATCH a step with an id is that "
+      "step edited in place, one without is new.";
+  s["SequenceInput"] = Obj({{"name", Str()}, {"steps", ArrayOf(Ref("Step"))}}, {"name", "steps"});
+  s["SequencePatch"] = Obj({{"name", Str()}, {"steps", ArrayOf(Ref("Step"))}});
+  s["Counts"] = Obj({{"active", Int()},
+                     {"completed", Int()},
+                     {"replied", Int()},
+                     {"cancelled", Int()},
+                     {"bounced", Int()}});
+  s["Sequence"] = Obj({{"id", Str()},
+                       {"mailboxId", Str()},
+                       {"name", Str()},
+                       {"status", Enum({"active", "paused", "completed"})},
+                       {"steps", ArrayOf(Ref("Step"))},
+                       {"counts", Ref("Counts")},
+                       {"createdAt", Time()},
+                       {"updatedAt", Time()}});
+  json merge = {{"type", "object"},
+                {"additionalProperties",
+                 {{"oneOf", json::array({Str(), {{"type", "number"}}, {{"type", "boolean"}}})}}}};
+  s["EnrollmentInput"] =
+      Obj({{"contactEmail", Str()}, {"mergeFields", merge}, {"force", {{"type", "boolean"}}}},
+          {"contactEmail"});
+  s["Message"] = Obj({{"id", Str()},
+                      {"stepId", Str()},
+                      {"messageId", Str()},
+                      {"subject", Str()},
+                      {"sentAt", Nullable(Time())},
+                      {"status", Enum({"sending", "sent", "failed"})}});
+  s["HistoryEntry"] = Obj({{"at", Time()}, {"status", Str()}, {"cause", Str()}});
+  json enrollment =
+      Obj({{"id", Str()},
+           {"sequenceId", Str()},
+           {"contactEmail", Str()},
+           {"mergeFields", {{"type", "object"}, {"additionalProperties", Str()}}},
+           {"status", Enum({"active", "completed", "replied", "cancelled", "bounced"})},
+           {"statusReason", Str()},
+           {"currentStepId", Nullable(Str())},
+           {"nextRunAt", Nullable(Time())},
+           {"createdAt", Time()},
+           {"updatedAt", Time()}});
+  s["Enrollment"] = enrollment;
+  enrollment["properties"]["messages"] = ArrayOf(Ref("Message"));
+  enrollment["properties"]["history"] = ArrayOf(Ref("HistoryEntry"));
+  s["EnrollmentDetail"] = enrollment;
+  s["BulkInput"] = Obj({{"contacts", ArrayOf(Ref("EnrollmentInput"))}}, {"contacts"});
+  s["BulkInput"]["properties"]["contacts"]["maxItems"] = 10000;
+  json item_error = Obj({{"contactEmail", Str()},
+                         {"code", Str()},
+                         {"message", Str()},
+                         {"details", {{"type", "object"}}}});
+  json indexed = item_error;
+  indexed["properties"]["index"] = Int();
+  json lined = item_error;
+  lined["properties"]["line"] = Int();
+  s["BulkResult"] =
+      Obj({{"enrolled", Int()}, {"enrollments", ArrayOf(Str())}, {"errors", ArrayOf(indexed)}});
+  s["ImportResult"] = Obj({{"enrolled", Int()},
+                           {"errors", ArrayOf(lined)},
+                           {"errorCount", Int()},
+                           {"errorsTruncated", {{"type", "boolean"}}}});
+  s["ImportResult"]["description"] =
+      "errors holds the first 1000 row errors; errorCount is the total.";
+  s["EnrollmentPage"] =
+      Obj({{"enrollments", ArrayOf(Ref("Enrollment"))}, {"nextCursor", Nullable(Str())}});
+  s["OutboxMessage"] = Obj({{"messageId", Str()},
+                            {"to", Str()},
+                            {"subject", Str()},
+                            {"sentAt", Time()},
+                            {"size", Int()}});
+  s["OutboxPage"] = Obj({{"messages", ArrayOf(Ref("OutboxMessage"))}, {"total", Int()}});
+  return s;
+}
+
+json Paths() {
+  json p;
+  json id = json::array({IdParam()});
+  json not_found_mailbox = ErrorAnswer("mailbox_not_found (missing, or not yours).");
+  json not_found_sequence = ErrorAnswer("sequence_not_found (missing, or not yours).");
+  json not_found_enrollment = ErrorAnswer("enrollment_not_found (missing, or not yours).");
+  json invalid = ErrorAnswer("Well-formed but invalid (e.g. missing_field, invalid_email).");
+
+  p["/api/health"]["get"] = Op("Liveness", {{"200", Answer("Up", Obj({{"status", Enum({"ok"})}}))}},
+                               json::array(), nullptr, false);
+  p["/api/openapi.json"]["get"] =
+      Op("This document", {{"200", Answer("OpenAPI 3 document", {{"type", "object"}})}},
+         json::array(), nullptr, false);
+
+  p["/api/session"]["post"] =
+      Op("Log in (web UI): sets the mm_session cookie (HttpOnly; SameSite=Strict; Path=/)",
+         {{"200", Answer("The user", Ref("User"))},
+          {"401", ErrorAnswer("invalid_credentials")},
+          {"422", invalid}},
+         json::array(), Body(Ref("LoginInput")), false);
+  p["/api/session"]["get"] = Op("The logged-in user", {{"200", Answer("The user", Ref("User"))}});
+  p["/api/session"]["delete"] = Op("Log out: ends the session and clears the cookie",
+                                   {{"204", Answer("Logged out")}}, json::array(), nullptr, false);
+
+  p["/api/mailboxes"]["post"] =
+      Op("Create a mailbox", {{"201", Answer("Created", Ref("Mailbox"))}, {"422", invalid}},
+         json::array(), Body(Ref("MailboxInput")));
+  p["/api/mailboxes"]["get"] =
+      Op("Your mailboxes",
+         {{"200", Answer("Mailboxes", Obj({{"mailboxes", ArrayOf(Ref("Mailbox"))}}))}});
+  p["/api/mailboxes/{id}"]["get"] =
+      Op("One mailbox",
+         {{"200", Answer("The mailbox", Ref("Mailbox"))}, {"404", not_found_mailbox}}, id);
+  p["/api/mailboxes/{id}"]["patch"] = Op("Change a mailbox",
+                                         {{"200", Answer("The mailbox", Ref("Mailbox"))},
+                                          {"404", not_found_mailbox},
+                                          {"422", invalid}},
+                                         id, Body(Ref("MailboxPatch")));
+  p["/api/mailboxes/{id}"]["delete"] =
+      Op("Delete a mailbox with its sequences",
+         {{"204", Answer("Deleted")},
+          {"404", not_found_mailbox},
+          {"409", ErrorAnswer("mailbox_in_use: a sequence has active enrollments")}},
+         id);
+  p["/api/mailboxes/{id}/sequences"]["get"] =
+      Op("A mailbox's sequences",
+         {{"200", Answer("Sequences", Obj({{"sequences", ArrayOf(Ref("Sequence"))}}))},
+          {"404", not_found_mailbox}},
+         id);
+  p["/api/mailboxes/{id}/sequences"]["post"] =
+      Op("Create a sequence",
+         {{"201", Answer("Created", Ref("Sequence"))},
+          {"404", not_found_mailbox},
+          {"422", ErrorAnswer("steps_required, sequence_must_start_with_email, subject_required, "
+                              "html_required, invalid_delay, invalid_step_type (details.index)")}},
+         id, Body(Ref("SequenceInput")));
+  p["/api/mailboxes/{id}/outbox"]["get"] =
+      Op("Messages the outbox transport captured, newest first",
+         {{"200", Answer("A page", Ref("OutboxPage"))},
+          {"404", not_found_mailbox},
+          {"422", ErrorAnswer("invalid_limit, invalid_offset")}},
+         json::array({IdParam(),
+                      QueryParam("limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}},
+                                 "Default 50"),
+                      QueryParam("offset", {{"type", "integer"}, {"minimum", 0}}, "Default 0")}));
+  json raw = {{"description", "The message as written (RFC 5322)"},
+              {"content", {{"message/rfc822", {{"schema", Str()}}}}}};
+  p["/api/mailboxes/{id}/outbox/{messageId}"]["get"] =
+      Op("One captured message, raw",
+         {{"200", raw}, {"404", ErrorAnswer("mailbox_not_found, message_not_found")}},
+         json::array({IdParam(), IdParam("messageId")}));
+
+  json seq_answer = Answer("The sequence", Ref("Sequence"));
+  p["/api/sequences/{id}"]["get"] =
+      Op("One sequence with its counts", {{"200", seq_answer}, {"404", not_found_sequence}}, id);
+  p["/api/sequences/{id}"]["patch"] =
+      Op("Rename and/or replace the steps (ids keep steps; no id is new; left out is removed)",
+         {{"200", seq_answer},
+          {"404", not_found_sequence},
+          {"409", ErrorAnswer("sequence_completed")},
+          {"422", ErrorAnswer("unknown_step_id and the step rules of POST")}},
+         id, Body(Ref("SequencePatch")));
+  for (const char* action : {"pause", "resume", "complete"}) {
+    p[std::string("/api/sequences/{id}/") + action]["post"] =
+        Op(std::string("Sequence action: ") + action,
+           {{"200", seq_answer},
+            {"404", not_found_sequence},
+            {"409", ErrorAnswer("sequence_completed: a completed sequence cannot change")}},
+           id);
+  }
+  p["/api/sequences/{id}/enrollments"]["post"] =
+      Op("Enroll one contact",
+         {{"201", Answer("Enrolled", Ref("EnrollmentDetail"))},
+          {"404", not_found_sequence},
+          {"409", ErrorAnswer("already_enrolled (details.enrollmentId), contact_replied, "
+                              "contact_bounced, contact_suppressed, sequence_completed")},
+          {"422", ErrorAnswer("missing_field, invalid_email, invalid_merge_fields")}},
+         id, Body(Ref("EnrollmentInput")));
+  p["/api/sequences/{id}/enrollments"]["get"] =
+      Op("A sequence's enrollments, oldest first",
+         {{"200", Answer("A page", Ref("EnrollmentPage"))},
+          {"400", ErrorAnswer("invalid_cursor")},
+          {"404", not_found_sequence},
+          {"422", ErrorAnswer("invalid_status, invalid_limit")}},
+         json::array(
+             {IdParam(),
+              QueryParam("status", Enum({"active", "completed", "replied", "cancelled", "bounced"}),
+                         "Only this status"),
+              QueryParam("limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}},
+                         "Default 50"),
+              QueryParam("cursor", Str(), "nextCursor of the previous page")}));
+  p["/api/sequences/{id}/enrollments/bulk"]["post"] =
+      Op("Enroll many contacts (JSON, at most 10,000); bad ones are reported by index",
+         {{"200", Answer("What happened", Ref("BulkResult"))},
+          {"404", not_found_sequence},
+          {"409", ErrorAnswer("sequence_completed")},
+          {"413", ErrorAnswer("too_many_contacts, payload_too_large")}},
+         id, Body(Ref("BulkInput")));
+  json csv_body = Body(Str(), "text/csv");
+  csv_body["description"] =
+      "Header row first: an email or contactEmail column; every other column is a merge field.";
+  p["/api/sequences/{id}/enrollments/import"]["post"] =
+      Op("Enroll contacts from a CSV upload (streamed, committed in batches); bad rows are "
+         "reported by line",
+         {{"200", Answer("What happened", Ref("ImportResult"))},
+          {"400", ErrorAnswer("csv_bad_quote, csv_unterminated_quote, csv_record_too_large, "
+                              "csv_too_many_fields (details.line, details.enrolledBeforeError)")},
+          {"404", not_found_sequence},
+          {"409", ErrorAnswer("sequence_completed")},
+          {"413", ErrorAnswer("payload_too_large (details.enrolledBeforeError)")},
+          {"415", ErrorAnswer("unsupported_media_type: send Content-Type: text/csv")},
+          {"422", ErrorAnswer("csv_no_email_column, csv_duplicate_column, csv_empty_header, "
+                              "csv_no_header")}},
+         id, csv_body);
+  json enrollment_answer = Answer("The enrollment", Ref("EnrollmentDetail"));
+  p["/api/enrollments/{id}"]["get"] =
+      Op("One enrollment with its messages and history",
+         {{"200", enrollment_answer}, {"404", not_found_enrollment}}, id);
+  p["/api/enrollments/{id}/cancel"]["post"] = Op("Cancel an enrollment",
+                                                 {{"200", enrollment_answer},
+                                                  {"404", not_found_enrollment},
+                                                  {"409", ErrorAnswer("enrollment_final")}},
+                                                 id);
+  p["/api/enrollments/{id}/replied"]["post"] = Op("Mark an enrollment replied",
+                                                  {{"200", enrollment_answer},
+                                                   {"404", not_found_enrollment},
+                                                   {"409", ErrorAnswer("enrollment_final")}},
+                                                  id);
+  return p;
+}
+
+json BuildDocument() {
+  return {
+      {"openapi", "3.0.3"},
+      {"info",
+       {{"title", "Mailmark API"},
+        {"version", "1"},
+        {"description",
+         "Email sequences. Errors are {\"error\":{\"code\",\"message\",\"details\"}}. "
+         "Unknown routes answer 404 route_not_found, wrong methods 405 "
+         "method_not_allowed."}}},
+      {"security", json::array({{{"bearerAuth", json::array()}}, {{"cookieAuth", json::array()}}})},
+      {"paths", Paths()},
+      {"components",
+       {{"schemas", Schemas()},
+        {"securitySchemes",
+         {{"bearerAuth", {{"type", "http"}, {"scheme", "bearer"}}},
+          {"cookieAuth", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "mm_session"}}}}}}}};
+}
+
+}  // namespace
+
+const json& OpenApiDocument() {
+  static const json doc = BuildDocument();
+  return doc;
+}
+
+std::vector<Route> MetaRoutes(ApiContext&) {
+  return {
+      {"GET", "/api/health", Access::kPublic, BodyKind::kNone,
+       [](Call&) -> Result<Reply> {
+         return Reply::Json({{"status", "ok"}});
+       }},
+      {"GET", "/api/openapi.json", Access::kPublic, BodyKind::kNone,
+       [](Call&) -> Result<Reply> { return Reply::Json(OpenApiDocument()); }},
+  };
+}
+
+}  // namespace mailmark

@@ -1,0 +1,51 @@
+// Configuration: defaults < TOML file < MAILMARK_* environment < command-line flags.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+#include "core/time.h"
+
+namespace mailmark {
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::filesystem::path data_dir = "./data";
+  std::string db;          // "sqlite:PATH" or "postgresql://…"; empty: <data_dir>/mailmark.db
+  std::string public_url;  // empty: http://<listen>
+  std::size_t workers = 2;
+  std::size_t batch_size = 500;
+  Duration retry_delay = std::chrono::minutes(1);
+  std::size_t api_threads = 8;
+  std::string log_level = "info";
+};
+
+// Settings a command line gave explicitly (they win over everything else).
+struct ConfigOverrides {
+  std::optional<std::string> listen;
+  std::optional<std::string> data_dir;
+  std::optional<std::string> db;
+  std::optional<std::string> config_file;
+};
+
+// Reads the TOML file (if any: --config, else MAILMARK_CONFIG), then the environment, then
+// the overrides. Unknown keys and bad values are errors, not silently ignored.
+Result<Config> LoadConfig(const ConfigOverrides& overrides);
+// The same from explicit pieces, for tests: `env` looks a variable up.
+Result<Config> LoadConfigFrom(const std::optional<std::string>& toml_text,
+                              std::function<std::optional<std::string>(const char*)> env,
+                              const ConfigOverrides& overrides);
+
+// "host:port" → parts; 422 invalid_listen otherwise.
+struct ListenAddress {
+  std::string host;
+  int port = 0;
+};
+Result<ListenAddress> ParseListen(std::string_view text);
+
+// The SQLite file the configuration names, or 422 unsupported_db for other URLs.
+Result<std::filesystem::path> SqlitePath(const Config& config);
+
+}  // namespace mailmark

@@ -1,0 +1,69 @@
+#include "app/config.h"
+
+#include <map>
+
+#include <gtest/gtest.h>
+
+namespace mailmark {
+namespace {
+
+auto Env(std::map<std::string, std::string> vars) {
+  return [vars](const char* name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+}
+
+TEST(Config, DefaultsWithoutAnySource) {
+  auto c = LoadConfigFrom(std::nullopt, Env({}), {});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->listen, "127.0.0.1:8080");
+  EXPECT_EQ(c->data_dir, "./data");
+  EXPECT_EQ(c->public_url, "http://127.0.0.1:8080");
+  EXPECT_EQ(*SqlitePath(*c), std::filesystem::path("./data/mailmark.db"));
+}
+
+TEST(Config, FlagsBeatEnvironmentWhichBeatsTheFile) {
+  std::string toml = "listen = \"0.0.0.0:9000\"\ndata_dir = \"/file\"\nworkers = 3\n";
+  auto c = LoadConfigFrom(
+      toml, Env({{"MAILMARK_DATA_DIR", "/env"}, {"MAILMARK_RETRY_DELAY", "200ms"}}),
+      ConfigOverrides{std::string("127.0.0.1:1"), std::nullopt, std::nullopt, std::nullopt});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->listen, "127.0.0.1:1");
+  EXPECT_EQ(c->data_dir, "/env");
+  EXPECT_EQ(c->workers, 3u);
+  EXPECT_EQ(c->retry_delay, Duration{200});
+}
+
+TEST(Config, RefusesUnknownKeysAndBadValues) {
+  EXPECT_EQ(LoadConfigFrom("listn = \"x\"", Env({}), {}).error().code, "invalid_config");
+  EXPECT_EQ(LoadConfigFrom("workers = 0", Env({}), {}).error().code, "invalid_config");
+  EXPECT_EQ(LoadConfigFrom("workers = [1]", Env({}), {}).error().code, "invalid_config");
+  EXPECT_EQ(LoadConfigFrom("this is not toml", Env({}), {}).error().code, "invalid_config");
+  EXPECT_EQ(LoadConfigFrom(std::nullopt, Env({{"MAILMARK_WORKERS", "many"}}), {}).error().code,
+            "invalid_config");
+  EXPECT_EQ(LoadConfigFrom(std::nullopt, Env({{"MAILMARK_LISTEN", "nope"}}), {}).error().code,
+            "invalid_listen");
+}
+
+TEST(Config, ParsesListenAddresses) {
+  EXPECT_EQ(ParseListen("127.0.0.1:8080")->port, 8080);
+  EXPECT_EQ(ParseListen("[::1]:80")->host, "::1");
+  EXPECT_FALSE(ParseListen("8080"));
+  EXPECT_FALSE(ParseListen(":80"));
+  EXPECT_FALSE(ParseListen("h:70000"));
+  EXPECT_FALSE(ParseListen("h:80x"));
+}
+
+TEST(Config, DatabaseUrls) {
+  Config c;
+  c.db = "sqlite:/tmp/x.db";
+  EXPECT_EQ(*SqlitePath(c), std::filesystem::path("/tmp/x.db"));
+  c.db = "postgresql://localhost/mm";
+  EXPECT_EQ(SqlitePath(c).error().code, "unsupported_db");
+  c.db = "mysql://x";
+  EXPECT_EQ(SqlitePath(c).error().code, "invalid_db");
+}
+
+}  // namespace
+}  // namespace mailmark

@@ -1,0 +1,118 @@
+// `mailmark serve`: the API and the scheduler in one process, stopped gracefully by SIGTERM.
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "api/credentials.h"
+#include "api/server.h"
+#include "app/commands.h"
+#include "app/open_store.h"
+#include "core/ids.h"
+#include "engine/scheduler.h"
+#include "engine/transport_provider.h"
+
+namespace mailmark {
+namespace {
+
+// With SQLite there is exactly one node per data folder (ServeLock), so its leases can be
+// taken back at start: a crash then never delays the due steps by a lease period.
+constexpr const char* kLocalNode = "local";
+
+// On a database with no user, make `admin` and print its password and a token, once.
+Status CreateFirstUser(Store& store, Clock& clock) {
+  if (store.CountUsers() > 0) return Ok{};
+  std::string password = RandomHex(12);
+  auto hash = HashPassword(password);
+  if (!hash) return hash.error();
+  auto user = store.CreateUser("admin", *hash, clock.Now());
+  if (!user) return user.error();
+  std::string token = NewToken();
+  if (auto st = store.AddCredential(user->id, HashToken(token), "api", std::nullopt, clock.Now());
+      !st)
+    return st;
+  std::printf(
+      "\nFirst start: created the user \"admin\". Shown once, keep them safe:\n"
+      "  password:  %s\n"
+      "  API token: %s\n\n",
+      password.c_str(), token.c_str());
+  std::fflush(stdout);
+  return Ok{};
+}
+
+}  // namespace
+
+int RunServe(const Config& config) {
+  // Signals go to the watcher thread only: block them before any other thread starts
+  // (the store starts its writer thread when it opens).
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto lock = ServeLock::Acquire(config.data_dir);
+  if (!lock) {
+    spdlog::error("{}", lock.error().message);
+    return 1;
+  }
+  auto listen = ParseListen(config.listen);
+  if (!listen) {
+    spdlog::error("{}", listen.error().message);
+    return 2;
+  }
+  auto opened = OpenConfiguredStore(config);
+  if (!opened) {
+    spdlog::error("cannot open the database: {}", opened.error().message);
+    return 1;
+  }
+  Store& store = **opened;
+  SystemClock clock;
+  if (auto st = CreateFirstUser(store, clock); !st) {
+    spdlog::error("cannot create the first user: {}", st.error().message);
+    return 1;
+  }
+  store.ReleaseLeases(kLocalNode);
+
+  LocalTransportProvider transports(config.data_dir);
+  SchedulerOptions options;
+  options.runner.node = kLocalNode;
+  options.runner.retry_delay = config.retry_delay;
+  options.workers = config.workers;
+  options.batch_size = config.batch_size;
+  Scheduler scheduler(store, clock, transports, options);
+
+  ApiOptions api_options;
+  api_options.public_url = config.public_url;
+  api_options.threads = static_cast<int>(config.api_threads);
+  ApiServer api(ApiContext{
+      store, clock, [&scheduler] { scheduler.Wake(); },
+      [&config](const Id& mailbox) { return OutboxDir(config.data_dir, mailbox); }, api_options});
+  if (auto st = api.Bind(listen->host, listen->port); !st) {
+    spdlog::error("cannot listen on {}: {}", config.listen, st.error().message);
+    return 1;
+  }
+  scheduler.Start();
+
+  std::thread watcher([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    spdlog::info("signal {}: stopping (finishing what is in flight)", sig);
+    api.Stop();
+  });
+  spdlog::info("mailmark serving on http://{}:{} (data in {})", listen->host, api.port(),
+               config.data_dir.string());
+  api.Run();
+
+  scheduler.Stop();  // finishes in-flight batches, releases leases
+  if (watcher.joinable()) {
+    // Run() also returns without a signal when the listener fails; wake the watcher then.
+    pthread_kill(watcher.native_handle(), SIGTERM);
+    watcher.join();
+  }
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace mailmark

@@ -1,0 +1,43 @@
+// Runs one claimed batch through the mail path: plan → render → record `sending` →
+// build → transport → record the outcome. The store sits between every two stages, so a
+// crash at any point leaves each enrollment either untouched or with a `sending` message that
+// the next claim retries with the same Message-ID.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/clock.h"
+#include "engine/transport_provider.h"
+#include "store/store.h"
+
+namespace mailmark {
+
+struct RunnerOptions {
+  std::string node = "local";
+  Duration retry_delay = std::chrono::minutes(1);  // after a temporary failure
+};
+
+struct BatchReport {
+  std::size_t sent = 0;
+  std::size_t retried = 0;
+  std::size_t bounced = 0;
+  std::size_t completed = 0;
+  std::size_t waited = 0;          // ran into a delay (after edits) without sending
+  std::size_t skipped = 0;         // no longer sendable when the send was about to start
+  std::vector<Duration> lateness;  // per send: when it went out minus when it was due
+};
+
+class StepRunner {
+ public:
+  StepRunner(Store& store, Clock& clock, TransportProvider& transports, RunnerOptions options);
+  BatchReport Run(const std::vector<ClaimedEnrollment>& claims);
+
+ private:
+  Store& store_;
+  Clock& clock_;
+  TransportProvider& transports_;
+  RunnerOptions options_;
+};
+
+}  // namespace mailmark

@@ -1,0 +1,59 @@
+// The scheduler's queries, kept together so a test can check their plans (no table scans of
+// enrollments at any size). Due work is found per active sequence through the partial index
+// enrollments_due(sequence_id, next_run_at): a paused sequence's overdue contacts are never
+// even looked at, however many there are.
+#pragma once
+
+namespace mailmark::sqlite::sql {
+
+// The earliest unleased due time of active sequence s (an index probe, not an aggregate).
+#define MM_EARLIEST_DUE                                                           \
+  "(SELECT e.next_run_at FROM enrollments e INDEXED BY enrollments_due "          \
+  "WHERE e.sequence_id = s.id AND e.status = 'active' AND e.lease_owner IS NULL " \
+  "ORDER BY e.next_run_at LIMIT 1)"
+
+// (sequence id, earliest due time) of every active sequence with unleased work due by ?1.
+inline constexpr const char* kDueSequences =
+    "WITH d AS MATERIALIZED (SELECT s.id AS id, " MM_EARLIEST_DUE
+    " AS due "
+    "FROM sequences s WHERE s.status = 'active') "
+    "SELECT id, due FROM d WHERE due <= ?1 ORDER BY due";
+
+// Up to ?3 unleased enrollments of sequence ?1 due by ?2, earliest first.
+inline constexpr const char* kDueInSequence =
+    "SELECT pk, next_run_at FROM enrollments INDEXED BY enrollments_due "
+    "WHERE sequence_id = ?1 AND status = 'active' "
+    "AND lease_owner IS NULL AND next_run_at <= ?2 ORDER BY next_run_at, pk LIMIT ?3";
+
+// Up to ?2 enrollments of active sequences whose lease expired by ?1 (a node died). Driven
+// by the small partial index of leased rows, never by the (huge) set of active ones.
+inline constexpr const char* kExpiredLeases =
+    "SELECT e.pk, e.next_run_at FROM enrollments e INDEXED BY enrollments_lease_until "
+    "JOIN sequences s ON s.id = e.sequence_id "
+    "WHERE e.lease_owner IS NOT NULL AND e.lease_until <= ?1 AND e.status = 'active' "
+    "AND e.next_run_at <= ?1 AND s.status = 'active' ORDER BY e.next_run_at, e.pk LIMIT ?2";
+
+inline constexpr const char* kLease =
+    "UPDATE enrollments SET lease_owner = ?, lease_until = ? WHERE pk = ?";
+
+// The earliest moment anything becomes claimable: a due time, or a lease's expiry.
+inline constexpr const char* kNextWake =
+    "SELECT MIN(t) FROM ("
+    "SELECT " MM_EARLIEST_DUE
+    " AS t FROM sequences s WHERE s.status = 'active' "
+    "UNION ALL "
+    "SELECT MIN(MAX(e.lease_until, e.next_run_at)) FROM enrollments e "
+    "INDEXED BY enrollments_lease_until JOIN sequences s ON s.id = e.sequence_id "
+    "WHERE e.lease_owner IS NOT NULL AND e.status = 'active' AND s.status = 'active')";
+
+#undef MM_EARLIEST_DUE
+
+// What BeginSends and RecordOutcomes check before acting on an enrollment.
+inline constexpr const char* kRunState =
+    "SELECT e.status, s.status, e.lease_owner, e.lease_until FROM enrollments e "
+    "JOIN sequences s ON s.id = e.sequence_id WHERE e.id = ?";
+
+inline constexpr const char* kReleaseNode =
+    "UPDATE enrollments SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?";
+
+}  // namespace mailmark::sqlite::sql

@@ -1,0 +1,225 @@
+// The scheduler's side: claim due work under a lease, start sends, record outcomes.
+#include <algorithm>
+#include <compare>
+
+#include <spdlog/spdlog.h>
+
+#include "core/ids.h"
+#include "store/sqlite/rows.h"
+#include "store/sqlite/scheduler_sql.h"
+#include "store/sqlite/sqlite_store_impl.h"
+#include "store/sqlite/store_ops.h"
+
+namespace mailmark::sqlite {
+namespace {
+
+struct Candidate {
+  std::int64_t due;
+  std::int64_t pk;
+  auto operator<=>(const Candidate&) const = default;
+};
+
+// Merges each source's earliest rows into the overall earliest `limit`.
+void Keep(std::vector<Candidate>& all, Query& q, std::size_t limit) {
+  while (q.Step()) all.push_back({q.Int(1), q.Int(0)});
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  if (all.size() > limit) all.resize(limit);
+}
+
+std::vector<Candidate> FindDue(Connection& c, Timestamp now, std::size_t limit) {
+  std::vector<Candidate> due;
+  {
+    auto q = c.Prepare(sql::kExpiredLeases);
+    q.Bind(now, limit);
+    Keep(due, q, limit);
+  }
+  std::vector<std::pair<Id, std::int64_t>> sequences;
+  {
+    auto q = c.Prepare(sql::kDueSequences);
+    q.Bind(now);
+    while (q.Step()) sequences.emplace_back(q.Text(0), q.Int(1));
+  }
+  // Sequences come earliest-due first: once `limit` candidates are all earlier than a
+  // sequence's earliest due row, no later sequence can contribute either.
+  for (const auto& [sequence_id, earliest] : sequences) {
+    if (due.size() == limit && earliest > due.back().due) break;
+    auto q = c.Prepare(sql::kDueInSequence);
+    q.Bind(sequence_id, now, limit);
+    Keep(due, q, limit);
+  }
+  return due;
+}
+
+ClaimedEnrollment LoadClaimed(Connection& c, std::int64_t pk) {
+  auto q = c.Prepare(std::string(kSelectEnrollment) + " WHERE e.pk = ?");
+  q.Bind(pk);
+  q.Step();
+  ClaimedEnrollment claimed{ReadEnrollment(q), std::nullopt, {}};
+  for (Message& m : MessagesOf(c, claimed.enrollment.id)) {
+    if (m.state == MessageState::kSending) {
+      claimed.pending = std::move(m);
+    } else if (m.state == MessageState::kSent) {
+      claimed.sent.push_back(std::move(m));
+    }
+  }
+  return claimed;
+}
+
+struct RunState {
+  std::string enrollment_status, sequence_status;
+  std::optional<std::string> lease_owner;
+  std::optional<std::int64_t> lease_until;
+};
+
+std::optional<RunState> ReadRunState(Connection& c, const Id& enrollment_id) {
+  auto q = c.Prepare(sql::kRunState);
+  q.Bind(enrollment_id);
+  if (!q.Step()) return std::nullopt;
+  return RunState{q.Text(0), q.Text(1), q.OptText(2), q.OptInt(3)};
+}
+
+std::optional<Message> FindMessage(Connection& c, const Id& id) {
+  auto q = c.Prepare(std::string(kSelectMessage) + " WHERE id = ?");
+  q.Bind(id);
+  if (!q.Step()) return std::nullopt;
+  return ReadMessage(q);
+}
+
+std::optional<Message> BeginOne(Connection& c, std::string_view node, const SendStart& start,
+                                Timestamp now) {
+  auto state = ReadRunState(c, start.enrollment_id);
+  if (!state || state->enrollment_status != "active" || state->sequence_status != "active" ||
+      state->lease_owner != node || !state->lease_until || *state->lease_until <= ToMillis(now))
+    return std::nullopt;
+  if (start.existing_message) {
+    c.Prepare(
+         "UPDATE messages SET attempts = attempts + 1 "
+         "WHERE id = ? AND enrollment_id = ? AND state = 'sending'")
+        .Bind(*start.existing_message, start.enrollment_id)
+        .Run();
+    if (c.Changes() == 0) {
+      spdlog::warn("sqlite store: {} is not a pending message of {}", *start.existing_message,
+                   start.enrollment_id);
+      return std::nullopt;
+    }
+    return FindMessage(c, *start.existing_message);
+  }
+  Message m;
+  m.id = NewId("msg");
+  m.enrollment_id = start.enrollment_id;
+  m.step_id = start.step_id;
+  m.message_id = start.message_id;
+  m.subject = start.subject;
+  m.state = MessageState::kSending;
+  m.created_at = now;
+  try {
+    c.Prepare(
+         "INSERT INTO messages (id, enrollment_id, step_id, message_id, subject, state, "
+         "attempts, created_at) VALUES (?, ?, ?, ?, ?, 'sending', 1, ?)")
+        .Bind(m.id, m.enrollment_id, m.step_id, m.message_id, m.subject, now)
+        .Run();
+  } catch (const SqliteError& e) {
+    if (!e.IsUniqueViolation()) throw;
+    spdlog::warn("sqlite store: Message-ID {} is already taken", start.message_id);
+    return std::nullopt;
+  }
+  return m;
+}
+
+void RecordOne(Connection& c, std::string_view node, const StepOutcome& o, Timestamp now) {
+  if (o.message) {
+    c.Prepare(
+         "UPDATE messages SET state = ?1, response = ?2, "
+         "sent_at = CASE WHEN ?1 = 'sent' THEN ?3 ELSE sent_at END "
+         "WHERE id = ?4 AND enrollment_id = ?5")
+        .Bind(ToString(o.message_state), o.response, now, *o.message, o.enrollment_id)
+        .Run();
+  }
+  auto state = ReadRunState(c, o.enrollment_id);
+  if (!state) return;
+  const bool held = state->lease_owner == node;
+  if (state->enrollment_status != "active") {
+    // Finished meanwhile (a user cancelled, a reply arrived): its status stands.
+    if (held)
+      c.Prepare("UPDATE enrollments SET lease_owner = NULL, lease_until = NULL WHERE id = ?")
+          .Bind(o.enrollment_id)
+          .Run();
+    return;
+  }
+  if (!held) return;  // the lease expired and another node took the run over
+  const bool final = o.status != EnrollmentStatus::kActive;
+  std::optional<Timestamp> next;
+  if (!final) next = o.next_run_at.value_or(now);
+  c.Prepare(
+       "UPDATE enrollments SET last_step_id = ?, next_run_at = COALESCE(?, next_run_at), "
+       "lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?")
+      .Bind(o.last_step_id, next, now, o.enrollment_id)
+      .Run();
+  for (const std::string& cause : o.events)
+    AppendEvent(c, o.enrollment_id, now, ToString(o.status), cause);
+  if (final) {
+    auto e = FindEnrollment(c, o.enrollment_id);
+    WriteFinalStatus(c, *e, o.status, ToString(o.status), o.status_reason, now);
+  }
+}
+
+}  // namespace
+
+std::vector<ClaimedEnrollment> SqliteStore::ClaimDue(Timestamp now, std::string_view node,
+                                                     Timestamp lease_until, std::size_t limit) {
+  if (limit == 0) return {};
+  auto claimed = Write<std::vector<ClaimedEnrollment>>(
+      [&](Connection& c) -> Result<std::vector<ClaimedEnrollment>> {
+        std::vector<ClaimedEnrollment> out;
+        for (const Candidate& cand : FindDue(c, now, limit)) {
+          c.Prepare(sql::kLease).Bind(node, lease_until, cand.pk).Run();
+          out.push_back(LoadClaimed(c, cand.pk));
+        }
+        return out;
+      });
+  if (!claimed) return {};
+  return std::move(claimed).value();
+}
+
+std::optional<Timestamp> SqliteStore::NextWakeAt() {
+  return Read("next wake", std::optional<Timestamp>{}, [](Connection& c) {
+    auto q = c.Prepare(sql::kNextWake);
+    q.Step();
+    return q.OptTime(0);
+  });
+}
+
+std::vector<std::optional<Message>> SqliteStore::BeginSends(std::string_view node,
+                                                            const std::vector<SendStart>& starts,
+                                                            Timestamp now) {
+  auto begun = Write<std::vector<std::optional<Message>>>(
+      [&](Connection& c) -> Result<std::vector<std::optional<Message>>> {
+        std::vector<std::optional<Message>> out;
+        for (const SendStart& start : starts) out.push_back(BeginOne(c, node, start, now));
+        return out;
+      });
+  // On a storage failure nothing was written, so nothing may be sent.
+  if (!begun) return std::vector<std::optional<Message>>(starts.size());
+  return std::move(begun).value();
+}
+
+void SqliteStore::RecordOutcomes(std::string_view node, const std::vector<StepOutcome>& outcomes,
+                                 Timestamp now) {
+  auto done = Write<Ok>([&](Connection& c) -> Status {
+    for (const StepOutcome& o : outcomes) RecordOne(c, node, o, now);
+    return Ok{};
+  });
+  // The leases expire and the runs are retried with the same Message-IDs: nothing is lost.
+  if (!done) spdlog::error("sqlite store: outcomes of {} runs not recorded", outcomes.size());
+}
+
+void SqliteStore::ReleaseLeases(std::string_view node) {
+  auto done = Write<Ok>([&](Connection& c) -> Status {
+    c.Prepare(sql::kReleaseNode).Bind(node).Run();
+    return Ok{};
+  });
+  if (!done) spdlog::error("sqlite store: leases of {} not released", node);
+}
+
+}  // namespace mailmark::sqlite

@@ -1,0 +1,146 @@
+// Sequences: create, read, edit (with step remaps), pause/resume/complete, counts.
+#include "core/ids.h"
+#include "store/sqlite/codec.h"
+#include "store/sqlite/rows.h"
+#include "store/sqlite/sqlite_store_impl.h"
+#include "store/sqlite/store_ops.h"
+
+namespace mailmark::sqlite {
+namespace {
+
+Error SequenceNotFound() {
+  return MakeError(ErrorKind::kNotFound, "sequence_not_found", "Sequence not found.");
+}
+
+// New steps get their stable id here when the caller left it out.
+Result<std::vector<Step>> CheckedSteps(std::vector<Step> steps) {
+  for (Step& s : steps)
+    if (s.id.empty()) s.id = NewId("stp");
+  if (auto st = ValidateSteps(steps); !st) return st.error();
+  return steps;
+}
+
+}  // namespace
+
+Result<Sequence> SqliteStore::CreateSequence(const Sequence& sequence) {
+  return Write<Sequence>([&](Connection& c) -> Result<Sequence> {
+    auto steps = CheckedSteps(sequence.steps);
+    if (!steps) return steps.error();
+    if (!FindMailbox(c, sequence.mailbox_id))
+      return MakeError(ErrorKind::kNotFound, "mailbox_not_found", "Mailbox not found.");
+    Id id = sequence.id.empty() ? NewId("seq") : sequence.id;
+    try {
+      c.Prepare(
+           "INSERT INTO sequences (id, mailbox_id, name, status, steps, created_at, updated_at) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?)")
+          .Bind(id, sequence.mailbox_id, sequence.name, ToString(sequence.status),
+                StepsToJson(*steps), sequence.created_at, sequence.updated_at)
+          .Run();
+    } catch (const SqliteError& e) {
+      if (!e.IsUniqueViolation()) throw;
+      return MakeError(ErrorKind::kConflict, "sequence_exists", "This sequence id is taken.");
+    }
+    return *FindSequence(c, id);
+  });
+}
+
+std::optional<Sequence> SqliteStore::GetSequence(const Id& id) {
+  return Read("get sequence", std::optional<Sequence>{},
+              [&](Connection& c) { return FindSequence(c, id); });
+}
+
+std::vector<Sequence> SqliteStore::ListSequences(const Id& mailbox_id) {
+  return Read("list sequences", std::vector<Sequence>{}, [&](Connection& c) {
+    auto q = c.Prepare(std::string(kSelectSequence) +
+                       " WHERE s.mailbox_id = ? ORDER BY s.created_at, s.rowid");
+    q.Bind(mailbox_id);
+    std::vector<Sequence> out;
+    while (q.Step()) out.push_back(ReadSequence(q));
+    return out;
+  });
+}
+
+Result<Sequence> SqliteStore::UpdateSequence(const Sequence& sequence, const StepRemap& remap,
+                                             Timestamp now) {
+  return Write<Sequence>([&](Connection& c) -> Result<Sequence> {
+    auto current = FindSequence(c, sequence.id);
+    if (!current) return SequenceNotFound();
+    if (auto st = CheckSequenceEditable(current->status); !st) return st.error();
+    auto steps = CheckedSteps(sequence.steps);
+    if (!steps) return steps.error();
+    c.Prepare("UPDATE sequences SET name = ?, steps = ?, updated_at = ? WHERE id = ?")
+        .Bind(sequence.name, StepsToJson(*steps), now, sequence.id)
+        .Run();
+    // Contacts mid-way continue after the nearest surviving step; finished ones stay as
+    // they are. Their due time is kept: a step is never brought forward by an edit.
+    for (const auto& [removed, replacement] : remap) {
+      c.Prepare(
+           "UPDATE enrollments SET last_step_id = ?, updated_at = ? "
+           "WHERE sequence_id = ? AND status = 'active' AND last_step_id = ?")
+          .Bind(replacement, now, sequence.id, removed)
+          .Run();
+    }
+    return *FindSequence(c, sequence.id);
+  });
+}
+
+Result<Sequence> SqliteStore::ApplyAction(const Id& sequence_id, SequenceAction action,
+                                          Timestamp now) {
+  return Write<Sequence>([&](Connection& c) -> Result<Sequence> {
+    auto current = FindSequence(c, sequence_id);
+    if (!current) return SequenceNotFound();
+    auto next = ApplySequenceAction(current->status, action);
+    if (!next) return next.error();
+    if (*next == current->status) return *current;  // pause a paused one: nothing to do
+    c.Prepare("UPDATE sequences SET status = ?, updated_at = ? WHERE id = ?")
+        .Bind(ToString(*next), now, sequence_id)
+        .Run();
+    if (*next == SequenceStatus::kCompleted) {
+      c.Prepare(
+           "INSERT INTO enrollment_events (enrollment_id, at, status, cause) "
+           "SELECT id, ?, 'cancelled', 'sequence_completed' FROM enrollments "
+           "WHERE sequence_id = ? AND status = 'active' ORDER BY pk")
+          .Bind(now, sequence_id)
+          .Run();
+      c.Prepare(
+           "UPDATE enrollments SET status = 'cancelled', status_reason = 'sequence_completed', "
+           "next_run_at = NULL, lease_owner = NULL, lease_until = NULL, updated_at = ? "
+           "WHERE sequence_id = ? AND status = 'active'")
+          .Bind(now, sequence_id)
+          .Run();
+    }
+    return *FindSequence(c, sequence_id);
+  });
+}
+
+SequenceCounts SqliteStore::CountEnrollments(const Id& sequence_id) {
+  return Read("count enrollments", SequenceCounts{}, [&](Connection& c) {
+    auto q =
+        c.Prepare("SELECT status, COUNT(*) FROM enrollments WHERE sequence_id = ? GROUP BY status");
+    q.Bind(sequence_id);
+    SequenceCounts counts;
+    while (q.Step()) {
+      std::int64_t n = q.Int(1);
+      switch (StoredEnrollmentStatus(q.Text(0))) {
+        case EnrollmentStatus::kActive:
+          counts.active = n;
+          break;
+        case EnrollmentStatus::kCompleted:
+          counts.completed = n;
+          break;
+        case EnrollmentStatus::kReplied:
+          counts.replied = n;
+          break;
+        case EnrollmentStatus::kCancelled:
+          counts.cancelled = n;
+          break;
+        case EnrollmentStatus::kBounced:
+          counts.bounced = n;
+          break;
+      }
+    }
+    return counts;
+  });
+}
+
+}  // namespace mailmark::sqlite

@@ -1,0 +1,32 @@
+// Queries shared by several SqliteStore methods, run on whichever connection the caller
+// holds (the writer inside a job, or a reader).
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "core/enrollment_rules.h"
+#include "core/model.h"
+#include "store/sqlite/connection.h"
+
+namespace mailmark::sqlite {
+
+std::optional<User> FindUser(Connection& conn, const Id& id);
+std::optional<Mailbox> FindMailbox(Connection& conn, const Id& id);
+std::optional<Sequence> FindSequence(Connection& conn, const Id& id);
+std::optional<Enrollment> FindEnrollment(Connection& conn, const Id& id);
+// The enrollment's messages in the order they were written.
+std::vector<Message> MessagesOf(Connection& conn, const Id& enrollment_id);
+
+void AppendEvent(Connection& conn, const Id& enrollment_id, Timestamp at, std::string_view status,
+                 std::string_view cause);
+// Adds the address to the owner's list. An unsubscribe is never downgraded to a bounce.
+void UpsertSuppression(Connection& conn, const Id& owner_id, const std::string& email,
+                       SuppressionReason reason, Timestamp now);
+
+// Writes a final status (clearing next_run_at and any lease) and its history line.
+void WriteFinalStatus(Connection& conn, const Enrollment& e, EnrollmentStatus to,
+                      std::string_view cause, std::string_view reason, Timestamp now);
+
+}  // namespace mailmark::sqlite
