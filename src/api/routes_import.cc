@@ -83,6 +83,11 @@ class ContactImport {
     }
     batch_.clear();
     batch_rows_.clear();
+    // First steps are due the moment a batch commits: start sending while the rest streams in.
+    if (enrolled_ > enrolled_at_last_wake_) {
+      enrolled_at_last_wake_ = enrolled_;
+      WakeScheduler(ctx_);
+    }
   }
 
   // Structural failure: the batch in progress is not committed.
@@ -161,6 +166,7 @@ class ContactImport {
   std::vector<NewEnrollment> batch_;
   std::vector<std::pair<std::size_t, std::string>> batch_rows_;  // line, email as written
   std::size_t enrolled_ = 0;
+  std::size_t enrolled_at_last_wake_ = 0;
   std::size_t error_count_ = 0;
   nlohmann::json errors_ = nlohmann::json::array();
   std::optional<Error> fatal_;
