@@ -13,7 +13,7 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 curl
   # real mail servers the tests start on 127.0.0.1 (smtp-sink, smtp-source, aiosmtpd)
-  postfix python3-aiosmtpd
+  postfix python3-aiosmtpd dovecot-core dovecot-imapd
 )
 
 missing=()

@@ -111,6 +111,15 @@ Result<TransportChoice> ParseTransport(const json& value, const std::optional<Sm
     smtp.tls = Tls(r).value_or(TlsMode::kStartTls);
     smtp.tls_verify = r.Bool("tlsVerify").value_or(true);
     smtp.username = r.String("username").value_or("");
+    if (std::optional<std::string> bounce = r.String("bounceAddress"); bounce && !bounce->empty()) {
+      Result<std::string> checked = CheckContactEmail(*bounce);
+      if (!checked) {
+        r.Fail(Invalid("invalid_bounce_address", "transport.bounceAddress is not a valid address.",
+                       {{"field", "transport.bounceAddress"}}));
+      } else {
+        smtp.bounce_address = *checked;
+      }
+    }
     if (std::optional<std::string> pw = r.String("password")) {
       smtp.password = *pw;
     } else if (old) {
@@ -259,6 +268,7 @@ json MailboxJson(const Mailbox& m) {
     transport["tls"] = ToString(m.smtp->tls);
     transport["tlsVerify"] = m.smtp->tls_verify;
     transport["username"] = m.smtp->username;
+    transport["bounceAddress"] = m.smtp->bounce_address;
     transport["hasPassword"] = !m.smtp->password.empty();
   }
   json imap = nullptr;

@@ -103,7 +103,7 @@ TEST(MailboxParseTest, RequiredFieldsAndTypes) {
 
 TEST(MailboxParseTest, PatchKeepsOmittedPasswordsAndRemovesWithNull) {
   Mailbox current = *ParseNewMailbox(GoodMailbox());
-  current.smtp = SmtpSettings{"old.host", 587, TlsMode::kStartTls, true, "u", "secret"};
+  current.smtp = SmtpSettings{"old.host", 587, TlsMode::kStartTls, true, "u", "secret", ""};
   current.transport = TransportType::kSmtp;
   current.imap = ImapSettings{"imap.host", 993, TlsMode::kTls, "u", "imap-secret", "INBOX"};
   current.daily_limit = 50;
@@ -132,7 +132,7 @@ TEST(MailboxParseTest, PatchKeepsOmittedPasswordsAndRemovesWithNull) {
 TEST(MailboxJsonTest, NeverShowsSecrets) {
   Mailbox m = *ParseNewMailbox(GoodMailbox());
   m.transport = TransportType::kSmtp;
-  m.smtp = SmtpSettings{"h", 25, TlsMode::kNone, false, "user", "hunter2"};
+  m.smtp = SmtpSettings{"h", 25, TlsMode::kNone, false, "user", "hunter2", ""};
   m.imap = ImapSettings{"i", 993, TlsMode::kTls, "user", "imap-pw", "INBOX"};
   json j = MailboxJson(m);
   std::string text = j.dump();

@@ -87,7 +87,8 @@ json Schemas() {
                              {"tls", tls},
                              {"tlsVerify", {{"type", "boolean"}}},
                              {"username", Str()},
-                             {"password", Str()}},
+                             {"password", Str()},
+                             {"bounceAddress", Str()}},
                             {"type"});
   s["Transport"] = Obj({{"type", Enum({"outbox", "smtp"})},
                         {"host", Str()},
@@ -95,6 +96,7 @@ json Schemas() {
                         {"tls", tls},
                         {"tlsVerify", {{"type", "boolean"}}},
                         {"username", Str()},
+                        {"bounceAddress", Str()},
                         {"hasPassword", {{"type", "boolean"}}}},
                        {"type"});
   s["ImapInput"] = Obj({{"host", Str()},
@@ -361,6 +363,34 @@ json Paths() {
                                                    {"404", not_found_enrollment},
                                                    {"409", ErrorAnswer("enrollment_final")}},
                                                   id);
+
+  // The unsubscribe link of every email: public, HTML for people (RFC 8058 one-click).
+  auto html = [](const std::string& description) {
+    return json{{"description", description}, {"content", {{"text/html", {{"schema", Str()}}}}}};
+  };
+  json token = json::array({IdParam("token")});
+  token[0]["description"] = "The signed token from the email's List-Unsubscribe URL";
+  p["/u/{token}"]["get"] =
+      Op("Unsubscribe page: asks to confirm (a GET never unsubscribes; link scanners follow "
+         "GETs), or says the address is already unsubscribed",
+         {{"200", html("The page")}, {"404", html("This link is not valid (changes nothing)")}},
+         token, nullptr, false);
+  json one_click = {
+      {"required", false},
+      {"description",
+       "List-Unsubscribe=One-Click, as RFC 8058 mail providers and the page's button send it; "
+       "any body is accepted"},
+      {"content",
+       {{"application/x-www-form-urlencoded",
+         {{"schema", Obj({{"List-Unsubscribe", Enum({"One-Click"})}})}}}}}};
+  p["/u/{token}"]["post"] =
+      Op("Unsubscribe (RFC 8058 one-click): cancels the enrollment (cause unsubscribed) and "
+         "puts the address on the owner's suppression list; idempotent",
+         {{"200", html("You are unsubscribed")},
+          {"404", html("This link is not valid (changes nothing)")},
+          {"500", html("Something went wrong (changes nothing)")}},
+         token, one_click, false);
+  p["/u/{token}"]["post"]["responses"].erase("400");  // the body is never parsed
   return p;
 }
 

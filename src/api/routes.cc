@@ -5,7 +5,7 @@ namespace mailmark {
 std::vector<Route> AllRoutes(ApiContext& ctx) {
   std::vector<Route> all;
   for (auto* table : {&MetaRoutes, &SessionRoutes, &MailboxRoutes, &OutboxRoutes, &SequenceRoutes,
-                      &EnrollmentRoutes, &ImportRoutes}) {
+                      &EnrollmentRoutes, &ImportRoutes, &UnsubscribeRoutes}) {
     for (Route& r : (*table)(ctx)) all.push_back(std::move(r));
   }
   return all;

@@ -11,13 +11,14 @@
 
 namespace mailmark {
 
-std::vector<Route> SessionRoutes(ApiContext& ctx);     // routes_session.cc
-std::vector<Route> MailboxRoutes(ApiContext& ctx);     // routes_mailboxes.cc
-std::vector<Route> OutboxRoutes(ApiContext& ctx);      // routes_outbox.cc
-std::vector<Route> SequenceRoutes(ApiContext& ctx);    // routes_sequences.cc
-std::vector<Route> EnrollmentRoutes(ApiContext& ctx);  // routes_enrollments.cc
-std::vector<Route> ImportRoutes(ApiContext& ctx);      // routes_import.cc
-std::vector<Route> MetaRoutes(ApiContext& ctx);        // openapi.cc: health, openapi.json
+std::vector<Route> SessionRoutes(ApiContext& ctx);      // routes_session.cc
+std::vector<Route> MailboxRoutes(ApiContext& ctx);      // routes_mailboxes.cc
+std::vector<Route> OutboxRoutes(ApiContext& ctx);       // routes_outbox.cc
+std::vector<Route> SequenceRoutes(ApiContext& ctx);     // routes_sequences.cc
+std::vector<Route> EnrollmentRoutes(ApiContext& ctx);   // routes_enrollments.cc
+std::vector<Route> ImportRoutes(ApiContext& ctx);       // routes_import.cc
+std::vector<Route> UnsubscribeRoutes(ApiContext& ctx);  // routes_unsubscribe.cc: public
+std::vector<Route> MetaRoutes(ApiContext& ctx);         // openapi.cc: health, openapi.json
 
 std::vector<Route> AllRoutes(ApiContext& ctx);
 

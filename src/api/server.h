@@ -18,6 +18,9 @@ struct ApiOptions {
   std::size_t max_csv_bytes = 2ull << 30;  // CSV imports are streamed; this caps one upload
   std::size_t import_batch_size = 1000;    // contacts per enrollment transaction
   std::string public_url = "http://127.0.0.1:8080";
+  // The unsubscribe links' HMAC key (Store::GetOrCreateSecret("unsubscribe")). Empty: the
+  // API asks the store itself on first use.
+  std::string unsubscribe_secret;
   int threads = 8;
 };
 

@@ -111,10 +111,11 @@ int RunBench(const Config& base_config, const BenchOptions& options) {
     return 1;
   }
 
-  LocalTransportProvider transports(config.data_dir);
+  MailboxTransports transports(config.data_dir, SmtpPoolOptions{config.smtp_connections});
   SchedulerOptions sched_options;
   sched_options.workers = config.workers;
   sched_options.batch_size = config.batch_size;
+  sched_options.runner.unsubscribe_secret = store.GetOrCreateSecret("unsubscribe").value();
   sched_options.keep_lateness_samples = true;
   Scheduler scheduler(store, clock, transports, sched_options);
   ApiServer api(ApiContext{store, clock, [&] { scheduler.Wake(); },

@@ -38,19 +38,36 @@ Status Apply(Config& c, const std::string& key, const std::string& value) {
     if (!n)
       return ConfigError(key + " must be a whole number from 1 to 1000000, not \"" + value + "\"");
     (key == "workers" ? c.workers : key == "batch_size" ? c.batch_size : c.api_threads) = *n;
-  } else if (key == "retry_delay") {
+  } else if (key == "smtp_connections") {
+    auto n = ParseCount(value);
+    if (!n || *n > 100) return ConfigError("smtp_connections must be a whole number from 1 to 100");
+    c.smtp_connections = *n;
+  } else if (key == "smtp_retry_delays") {
+    auto delays = ParseRetryDelays(value);
+    if (!delays) return ConfigError("smtp_retry_delays: " + delays.error().message);
+    c.retry_delays = *delays;
+  } else if (key == "smtp_retry_give_up") {
     auto d = ParseDuration(value);
     if (!d || d->count() == 0)
-      return ConfigError("retry_delay must be a duration like 30s, not \"" + value + "\"");
-    c.retry_delay = *d;
+      return ConfigError("smtp_retry_give_up must be a duration like 24h, not \"" + value + "\"");
+    c.retry_give_up = *d;
   } else {
     return ConfigError("unknown setting \"" + key + "\"");
   }
   return Ok{};
 }
 
-constexpr const char* kKeys[] = {"listen",  "data_dir",   "db",          "public_url", "log_level",
-                                 "workers", "batch_size", "api_threads", "retry_delay"};
+constexpr const char* kKeys[] = {"listen",
+                                 "data_dir",
+                                 "db",
+                                 "public_url",
+                                 "log_level",
+                                 "workers",
+                                 "batch_size",
+                                 "api_threads",
+                                 "smtp_connections",
+                                 "smtp_retry_delays",
+                                 "smtp_retry_give_up"};
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 
 #include "core/result.h"
 #include "core/time.h"
+#include "engine/retry_policy.h"
 
 namespace mailmark {
 
@@ -17,7 +18,10 @@ struct Config {
   std::string public_url;  // empty: http://<listen>
   std::size_t workers = 2;
   std::size_t batch_size = 500;
-  Duration retry_delay = std::chrono::minutes(1);
+  // Temporary delivery failures: the waits between attempts, and when to give up.
+  std::vector<Duration> retry_delays = RetryPolicy{}.delays;
+  Duration retry_give_up = RetryPolicy{}.give_up_after;
+  std::size_t smtp_connections = 4;  // per mailbox
   std::size_t api_threads = 8;
   std::string log_level = "info";
 };

@@ -26,13 +26,14 @@ TEST(Config, DefaultsWithoutAnySource) {
 TEST(Config, FlagsBeatEnvironmentWhichBeatsTheFile) {
   std::string toml = "listen = \"0.0.0.0:9000\"\ndata_dir = \"/file\"\nworkers = 3\n";
   auto c = LoadConfigFrom(
-      toml, Env({{"MAILMARK_DATA_DIR", "/env"}, {"MAILMARK_RETRY_DELAY", "200ms"}}),
+      toml, Env({{"MAILMARK_DATA_DIR", "/env"}, {"MAILMARK_SMTP_RETRY_DELAYS", "200ms,500ms,1s"}}),
       ConfigOverrides{std::string("127.0.0.1:1"), std::nullopt, std::nullopt, std::nullopt});
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->listen, "127.0.0.1:1");
   EXPECT_EQ(c->data_dir, "/env");
   EXPECT_EQ(c->workers, 3u);
-  EXPECT_EQ(c->retry_delay, Duration{200});
+  EXPECT_EQ(c->retry_delays, (std::vector<Duration>{Duration{200}, Duration{500}, Duration{1000}}));
+  EXPECT_EQ(c->retry_give_up, std::chrono::hours(24));
 }
 
 TEST(Config, RefusesUnknownKeysAndBadValues) {

@@ -74,17 +74,26 @@ int RunServe(const Config& config) {
     return 1;
   }
   store.ReleaseLeases(kLocalNode);
+  auto unsubscribe_secret = store.GetOrCreateSecret("unsubscribe");
+  if (!unsubscribe_secret) {
+    spdlog::error("cannot read the server secret: {}", unsubscribe_secret.error().message);
+    return 1;
+  }
 
-  LocalTransportProvider transports(config.data_dir);
+  MailboxTransports transports(config.data_dir, SmtpPoolOptions{config.smtp_connections});
   SchedulerOptions options;
   options.runner.node = kLocalNode;
-  options.runner.retry_delay = config.retry_delay;
+  options.runner.retry.delays = config.retry_delays;
+  options.runner.retry.give_up_after = config.retry_give_up;
+  options.runner.public_url = config.public_url;
+  options.runner.unsubscribe_secret = *unsubscribe_secret;
   options.workers = config.workers;
   options.batch_size = config.batch_size;
   Scheduler scheduler(store, clock, transports, options);
 
   ApiOptions api_options;
   api_options.public_url = config.public_url;
+  api_options.unsubscribe_secret = *unsubscribe_secret;
   api_options.threads = static_cast<int>(config.api_threads);
   ApiServer api(ApiContext{
       store, clock, [&scheduler] { scheduler.Wake(); },

@@ -32,6 +32,10 @@ struct SmtpSettings {
   bool tls_verify = true;
   std::string username;
   std::string password;
+  // Envelope sender for bounces, e.g. "bounces@example.com": each message is then sent from
+  // "bounces+<message id>@example.com" (VERP) so a delivery report names its message.
+  // Empty: the mailbox's own address.
+  std::string bounce_address;
 };
 
 struct ImapSettings {
@@ -110,7 +114,8 @@ struct Message {
   std::string subject;     // as rendered when it was sent
   MessageState state = MessageState::kSending;
   std::string response;  // the transport's answer
-  Timestamp created_at;
+  int attempts = 1;      // times it was handed to a transport
+  Timestamp created_at;  // the first attempt
   std::optional<Timestamp> sent_at;
 };
 

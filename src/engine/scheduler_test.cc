@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "core/ids.h"
+#include "core/unsubscribe_token.h"
 #include "mail/message_id.h"
 #include "mail/outbox_transport.h"
 #include "store/sqlite/sqlite_store.h"
@@ -47,6 +48,7 @@ class ScriptedTransport : public Transport {
     std::vector<SendResult> out;
     for (const OutgoingMessage& m : messages) {
       attempts.push_back(m.message_id);
+      envelopes.push_back(m.envelope_from);
       if (!script.empty()) {
         SendResult r = script.front();
         script.erase(script.begin());
@@ -59,6 +61,7 @@ class ScriptedTransport : public Transport {
   }
   std::vector<SendResult> script;
   std::vector<std::string> attempts;
+  std::vector<std::string> envelopes;
 
  private:
   Transport& inner_;
@@ -67,7 +70,9 @@ class ScriptedTransport : public Transport {
 class ScriptedProvider : public TransportProvider {
  public:
   explicit ScriptedProvider(fs::path dir) : outbox(std::move(dir)), scripted(outbox) {}
-  Transport* For(const Mailbox&) override { return &scripted; }
+  std::shared_ptr<Transport> For(const Mailbox&) override {
+    return std::shared_ptr<Transport>(&scripted, [](Transport*) {});
+  }
   OutboxTransport outbox;
   ScriptedTransport scripted;
 };
@@ -82,7 +87,10 @@ class SchedulerTest : public ::testing::Test {
     store_ = std::move(opened.value());
     provider_ = std::make_unique<ScriptedProvider>(dir_ / "outbox");
     SchedulerOptions options;
-    options.runner.retry_delay = std::chrono::minutes(1);
+    options.runner.retry.delays = {std::chrono::minutes(1)};
+    options.runner.retry.jitter = 0;
+    options.runner.public_url = "https://mm.example";
+    options.runner.unsubscribe_secret = "0123456789abcdef0123456789abcdef";
     options.batch_size = 7;  // small, so tests cross batch boundaries
     scheduler_ = std::make_unique<Scheduler>(*store_, clock_, *provider_, options);
 
@@ -289,6 +297,74 @@ TEST_F(SchedulerTest, TemporaryFailureRetriesWithTheSameMessageId) {
   auto messages = store_->ListMessages(e.id);
   ASSERT_THAT(messages, SizeIs(1));
   EXPECT_EQ(messages[0].state, MessageState::kSent);
+}
+
+TEST_F(SchedulerTest, TemporaryFailuresPastTheGiveUpTimeBounceAsRetriesExhausted) {
+  SchedulerOptions options;
+  options.runner.retry.delays = {std::chrono::minutes(1), std::chrono::minutes(5)};
+  options.runner.retry.give_up_after = std::chrono::minutes(10);
+  options.runner.retry.jitter = 0;
+  Scheduler scheduler(*store_, clock_, *provider_, options);
+  Sequence seq = Example();
+  Enrollment e = Enroll(seq, "alice@acme.test");
+  provider_->scripted.script.assign(10,
+                                    SendResult{SendStatus::kTemporaryFailure, "451 4.3.0 busy"});
+  scheduler.RunDue();  // t=0, attempt 1
+  clock_.Advance(std::chrono::minutes(1));
+  scheduler.RunDue();  // t=1m, attempt 2
+  EXPECT_EQ(Reload(e).next_run_at, clock_.Now() + std::chrono::minutes(5));
+  clock_.Advance(std::chrono::minutes(5));
+  scheduler.RunDue();  // t=6m, attempt 3: the next wait is capped at the give-up time
+  EXPECT_EQ(Reload(e).next_run_at, clock_.Now() + std::chrono::minutes(4));
+  EXPECT_EQ(Reload(e).status, EnrollmentStatus::kActive);
+  clock_.Advance(std::chrono::minutes(4));
+  scheduler.RunDue();  // t=10m, attempt 4, the last
+  Enrollment after = Reload(e);
+  EXPECT_EQ(after.status, EnrollmentStatus::kBounced);
+  EXPECT_EQ(after.status_reason, "retries_exhausted");
+  EXPECT_THAT(provider_->scripted.attempts, SizeIs(4));
+  EXPECT_EQ(std::set<std::string>(provider_->scripted.attempts.begin(),
+                                  provider_->scripted.attempts.end())
+                .size(),
+            1u)
+      << "every attempt carries the same Message-ID";
+  auto history = store_->ListHistory(e.id);
+  int retries = 0;
+  for (const auto& h : history) retries += h.cause.rfind("retry ", 0) == 0;
+  EXPECT_EQ(retries, 3) << "every attempt is in the history";
+  EXPECT_EQ(history.back().status, "bounced");
+  EXPECT_THAT(history[history.size() - 2].cause, HasSubstr("retries_exhausted"));
+  EXPECT_THAT(history[history.size() - 2].cause, HasSubstr("(attempt 4): 451 4.3.0 busy"));
+  EXPECT_EQ(store_->ListMessages(e.id).at(0).state, MessageState::kFailed);
+  EXPECT_THAT(Outbox(), SizeIs(0));
+}
+
+TEST_F(SchedulerTest, EveryMessageCarriesAWorkingUnsubscribeLink) {
+  Sequence seq = MakeSequence({Send("Hi", "<p>Bye: <a href=\"{{unsubscribeUrl}}\">here</a></p>")});
+  Enrollment e = Enroll(seq, "alice@acme.test", {{"unsubscribeUrl", "https://evil.example"}});
+  scheduler_->RunDue();
+  auto raw = ReadOutboxMessage(dir_ / "outbox", store_->ListMessages(e.id).at(0).message_id);
+  ASSERT_TRUE(raw);
+  std::string token = MakeUnsubscribeToken("0123456789abcdef0123456789abcdef", e.id);
+  EXPECT_THAT(*raw, HasSubstr("List-Unsubscribe: <https://mm.example/u/" + token + ">"));
+  EXPECT_THAT(*raw, HasSubstr("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+  EXPECT_THAT(*raw, HasSubstr("mailto:jorg@sender.test?subject=unsubscribe"));
+  EXPECT_THAT(*raw, ::testing::Not(HasSubstr("evil.example"))) << "a contact cannot override it";
+  EXPECT_EQ(VerifyUnsubscribeToken("0123456789abcdef0123456789abcdef", token), e.id);
+}
+
+TEST_F(SchedulerTest, ABounceAddressTagsTheEnvelopeWithTheMessage) {
+  Mailbox m = mailbox_;
+  m.transport = TransportType::kSmtp;
+  m.smtp = SmtpSettings{"smtp.sender.test",   587, TlsMode::kStartTls, true, "", "",
+                        "bounces@sender.test"};
+  ASSERT_TRUE(store_->UpdateMailbox(m));
+  Sequence seq = Example();
+  Enrollment e = Enroll(seq, "alice@acme.test");
+  scheduler_->RunDue();
+  ASSERT_THAT(provider_->scripted.envelopes, SizeIs(1));
+  EXPECT_EQ(provider_->scripted.envelopes[0],
+            "bounces+" + store_->ListMessages(e.id).at(0).id + "@sender.test");
 }
 
 TEST_F(SchedulerTest, PermanentFailureBouncesAndSuppresses) {

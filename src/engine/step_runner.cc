@@ -1,11 +1,14 @@
 #include "engine/step_runner.h"
 
+#include <future>
 #include <map>
 #include <optional>
+#include <random>
 
 #include <spdlog/spdlog.h>
 
 #include "core/step_rules.h"
+#include "core/unsubscribe_token.h"
 #include "mail/message_builder.h"
 #include "mail/message_id.h"
 #include "mail/threading.h"
@@ -75,7 +78,25 @@ struct PlannedSend {
   const Mailbox* mailbox;
   RenderedContent content;
   SendStart start;
+  UnsubscribeLinks unsubscribe;
 };
+
+// The envelope sender: the mailbox's address, or its bounce address tagged with the message
+// (VERP: bounces+msg_123@example.com) so a delivery report names the message it is about.
+std::string EnvelopeFrom(const Mailbox& mailbox, const Id& message_row) {
+  if (mailbox.transport != TransportType::kSmtp || !mailbox.smtp ||
+      mailbox.smtp->bounce_address.empty())
+    return mailbox.from_email;
+  const std::string& bounce = mailbox.smtp->bounce_address;
+  auto at = bounce.rfind('@');
+  if (at == std::string::npos) return bounce;
+  return bounce.substr(0, at) + "+" + message_row + bounce.substr(at);
+}
+
+double Random01() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+}
 
 std::string SubjectFor(const RenderedContent& content, const ClaimedEnrollment& claim) {
   if (!content.subject.empty()) return content.subject;
@@ -149,10 +170,14 @@ BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims) {
       step = next.step;
       message_id = NewMessageId(DomainOf(mailbox->from_email));
     }
-    RenderedContent content = RenderStep(*step, e.merge_fields, e.contact_email);
+    UnsubscribeLinks unsubscribe = MakeUnsubscribeLinks(
+        options_.unsubscribe_secret, options_.public_url, e.id, mailbox->from_email);
+    RenderedContent content =
+        RenderStep(*step, e.merge_fields, e.contact_email, {{"unsubscribeUrl", unsubscribe.url}});
     content.subject = SubjectFor(content, claim);
     SendStart start{e.id, step->id, message_id, content.subject, existing};
-    sends.push_back(PlannedSend{&claim, step, mailbox, std::move(content), std::move(start)});
+    sends.push_back(PlannedSend{&claim, step, mailbox, std::move(content), std::move(start),
+                                std::move(unsubscribe)});
   }
 
   // Record every send as `sending` before any transport sees it.
@@ -165,9 +190,10 @@ BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims) {
 
   // Build and group by transport.
   struct Group {
-    Transport* transport;
+    std::shared_ptr<Transport> transport;
     std::vector<size_t> sends;
     std::vector<OutgoingMessage> messages;
+    std::vector<SendResult> results;
   };
   std::map<Transport*, Group> groups;
   std::vector<size_t> no_transport;
@@ -179,7 +205,7 @@ BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims) {
       ++report.skipped;
       continue;
     }
-    Transport* transport = transports_.For(*s.mailbox);
+    std::shared_ptr<Transport> transport = transports_.For(*s.mailbox);
     if (!transport) {
       no_transport.push_back(i);
       continue;
@@ -194,11 +220,13 @@ BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims) {
     in.message_id = s.start.message_id;
     for (const Message& m : s.claim->sent) in.references.push_back(m.message_id);
     in.date = now;
+    in.list_unsubscribe_url = s.unsubscribe.url;
+    in.list_unsubscribe_mailto = s.unsubscribe.mailto;
     in.extra_headers.emplace_back("X-Mailmark-Enrollment", e.id);
-    Group& g = groups.try_emplace(transport, Group{transport, {}, {}}).first->second;
+    Group& g = groups.try_emplace(transport.get(), Group{transport, {}, {}, {}}).first->second;
     g.sends.push_back(i);
-    g.messages.push_back(OutgoingMessage{s.start.message_id, s.mailbox->from_email, e.contact_email,
-                                         BuildMessage(in)});
+    g.messages.push_back(OutgoingMessage{s.start.message_id, EnvelopeFrom(*s.mailbox, rows[i]->id),
+                                         e.contact_email, BuildMessage(in)});
   }
 
   // Deliver and turn each answer into an outcome.
@@ -215,18 +243,32 @@ BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims) {
       case SendStatus::kSent:
         o.message_state = MessageState::kSent;
         AdvancePast(seq->steps, s.step->id, done, o);
-        o.events.push_back("sent " + s.step->id + " " + s.start.message_id);
+        o.events.push_back("sent " + s.step->id + " " + s.start.message_id + ": " +
+                           result.response);
         ++report.sent;
         if (o.status == EnrollmentStatus::kCompleted) ++report.completed;
         if (e.next_run_at) report.lateness.push_back(done - *e.next_run_at);
         break;
-      case SendStatus::kTemporaryFailure:
-        o.message_state = MessageState::kSending;  // kept pending: retried with its Message-ID
+      case SendStatus::kTemporaryFailure: {
+        const Message& row = *rows[i];
         o.last_step_id = e.last_step_id;
-        o.next_run_at = done + options_.retry_delay;
-        o.events.push_back("retry " + s.step->id + ": " + result.response);
-        ++report.retried;
+        std::optional<Timestamp> retry =
+            NextRetry(options_.retry, row.attempts, row.created_at, done, Random01());
+        std::string attempt = " (attempt " + std::to_string(row.attempts) + "): ";
+        if (retry) {
+          o.message_state = MessageState::kSending;  // kept pending: retried with its Message-ID
+          o.next_run_at = *retry;
+          o.events.push_back("retry " + s.step->id + attempt + result.response);
+          ++report.retried;
+        } else {
+          o.message_state = MessageState::kFailed;
+          o.status = EnrollmentStatus::kBounced;
+          o.status_reason = "retries_exhausted";
+          o.events.push_back("retries_exhausted " + s.step->id + attempt + result.response);
+          ++report.bounced;
+        }
         break;
+      }
       case SendStatus::kPermanentFailure:
         o.message_state = MessageState::kFailed;
         o.last_step_id = e.last_step_id;
@@ -238,11 +280,29 @@ BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims) {
     }
     outcomes.push_back(std::move(o));
   };
-  for (auto& [transport, group] : groups) {
-    std::vector<SendResult> results = transport->SendBatch(group.messages);
+  // Each transport delivers on its own thread, so one slow or broken mailbox does not hold
+  // up the others in the batch.
+  std::vector<std::future<void>> deliveries;
+  for (auto& [key, group] : groups) {
+    Group* g = &group;
+    auto deliver = [g] {
+      try {
+        g->results = g->transport->SendBatch(g->messages);
+      } catch (const std::exception& ex) {
+        g->results.assign(g->messages.size(), SendResult{SendStatus::kTemporaryFailure, ex.what()});
+      }
+    };
+    if (groups.size() == 1) {
+      deliver();
+    } else {
+      deliveries.push_back(std::async(std::launch::async, deliver));
+    }
+  }
+  for (auto& d : deliveries) d.wait();
+  for (auto& [key, group] : groups) {
     for (size_t k = 0; k < group.sends.size(); ++k) {
-      SendResult r = k < results.size()
-                         ? results[k]
+      SendResult r = k < group.results.size()
+                         ? group.results[k]
                          : SendResult{SendStatus::kTemporaryFailure, "transport gave no answer"};
       record(group.sends[k], r);
     }

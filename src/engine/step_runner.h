@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/clock.h"
+#include "engine/retry_policy.h"
 #include "engine/transport_provider.h"
 #include "store/store.h"
 
@@ -15,7 +16,10 @@ namespace mailmark {
 
 struct RunnerOptions {
   std::string node = "local";
-  Duration retry_delay = std::chrono::minutes(1);  // after a temporary failure
+  RetryPolicy retry;  // after a temporary failure (4xx, connection or I/O error)
+  // Where people reach this server: the base of every unsubscribe link.
+  std::string public_url = "http://127.0.0.1:8080";
+  std::string unsubscribe_secret;  // Store::GetOrCreateSecret("unsubscribe")
 };
 
 struct BatchReport {

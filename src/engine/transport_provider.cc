@@ -1,6 +1,7 @@
 #include "engine/transport_provider.h"
 
 #include "mail/outbox_transport.h"
+#include "mail/smtp/smtp_transport.h"
 
 namespace mailmark {
 
@@ -8,15 +9,26 @@ std::filesystem::path OutboxDir(const std::filesystem::path& data_dir, const Id&
   return data_dir / "outbox" / mailbox_id;
 }
 
-LocalTransportProvider::LocalTransportProvider(std::filesystem::path data_dir)
-    : data_dir_(std::move(data_dir)) {}
+MailboxTransports::MailboxTransports(std::filesystem::path data_dir, SmtpPoolOptions smtp)
+    : data_dir_(std::move(data_dir)), smtp_(smtp) {}
 
-Transport* LocalTransportProvider::For(const Mailbox& mailbox) {
-  if (mailbox.transport != TransportType::kOutbox) return nullptr;
+std::shared_ptr<Transport> MailboxTransports::For(const Mailbox& mailbox) {
   std::lock_guard guard(mu_);
-  auto& slot = outboxes_[mailbox.id];
-  if (!slot) slot = std::make_unique<OutboxTransport>(OutboxDir(data_dir_, mailbox.id));
-  return slot.get();
+  auto it = transports_.find(mailbox.id);
+  if (it != transports_.end() && it->second.settings_version == mailbox.updated_at)
+    return it->second.transport;
+  std::shared_ptr<Transport> transport;
+  if (mailbox.transport == TransportType::kOutbox) {
+    transport = std::make_shared<OutboxTransport>(OutboxDir(data_dir_, mailbox.id));
+  } else if (mailbox.smtp) {
+    SmtpOptions options;
+    options.connections = smtp_.connections;
+    options.connect_timeout = smtp_.connect_timeout;
+    options.command_timeout = smtp_.command_timeout;
+    transport = std::make_shared<SmtpTransport>(*mailbox.smtp, options);
+  }
+  if (transport) transports_[mailbox.id] = Entry{mailbox.updated_at, transport};
+  return transport;
 }
 
 }  // namespace mailmark

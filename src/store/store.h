@@ -158,6 +158,17 @@ class Store {
                               Timestamp now) = 0;
   // Releases the leases `node` holds (graceful shutdown).
   virtual void ReleaseLeases(std::string_view node) = 0;
+
+  // ---- unsubscribe ----
+  // A named server secret (e.g. "unsubscribe"): 32 random bytes made on first use, then the
+  // same forever, shared by every node of the database.
+  virtual Result<std::string> GetOrCreateSecret(std::string_view name) = 0;
+  // Unsubscribes the enrollment's contact, in one transaction: the address goes on the owner's
+  // suppression list (reason unsubscribed; an existing bounced entry becomes unsubscribed) and
+  // every active enrollment of the address with this owner, in any sequence, is cancelled
+  // with cause and status reason "unsubscribed". Idempotent: a second call changes nothing
+  // and succeeds. 404 enrollment_not_found.
+  virtual Result<Enrollment> Unsubscribe(const Id& enrollment_id, Timestamp now) = 0;
 };
 
 }  // namespace mailmark

@@ -199,7 +199,8 @@ TEST_P(StoreTest, MailboxesRoundTripAndListPerOwner) {
   m.from_name = "Ålice \"Sales\"";
   m.from_email = "alice@sender.example";
   m.transport = TransportType::kSmtp;
-  m.smtp = SmtpSettings{"smtp.example", 465, TlsMode::kTls, false, "alice", "s3cret"};
+  m.smtp = SmtpSettings{"smtp.example", 465,      TlsMode::kTls,           false,
+                        "alice",        "s3cret", "bounces@sender.example"};
   m.imap = ImapSettings{"imap.example", 143, TlsMode::kStartTls, "alice", "pw", "Inbox/Replies"};
   m.daily_limit = 200;
   m.created_at = At(-10);  // older than the helpers' mailboxes, which list after it
@@ -218,6 +219,7 @@ TEST_P(StoreTest, MailboxesRoundTripAndListPerOwner) {
   EXPECT_EQ(got->smtp->port, 465);
   EXPECT_EQ(got->smtp->tls, TlsMode::kTls);
   EXPECT_FALSE(got->smtp->tls_verify);
+  EXPECT_EQ(got->smtp->bounce_address, "bounces@sender.example");
   EXPECT_EQ(got->smtp->password, "s3cret");
   ASSERT_TRUE(got->imap);
   EXPECT_EQ(got->imap->port, 143);

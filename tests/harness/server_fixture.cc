@@ -9,7 +9,7 @@ namespace fs = std::filesystem;
 
 void ServerFixture::SetUp() {
   dir_ = std::make_unique<TempDir>("mm-e2e");
-  server_ = std::make_unique<MailmarkProcess>(dir_->path() / "data");
+  server_ = std::make_unique<MailmarkProcess>(dir_->path() / "data", ServerEnv());
   server_->Start();
   token_ = server_->admin_token();
   ASSERT_FALSE(token_.empty()) << "the first start must print an admin token:\n"

@@ -17,6 +17,8 @@ class ServerFixture : public ::testing::Test {
  protected:
   void SetUp() override;
   void TearDown() override;
+  // Environment for the server process (e.g. short retry delays); none by default.
+  virtual std::map<std::string, std::string> ServerEnv() const { return {}; }
 
   MailmarkProcess& server() { return *server_; }
   const std::string& token() const { return token_; }

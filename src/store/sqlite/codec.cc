@@ -59,9 +59,13 @@ std::vector<Step> StepsFromJson(std::string_view text) {
 
 std::optional<std::string> SmtpToJson(const std::optional<SmtpSettings>& smtp) {
   if (!smtp) return std::nullopt;
-  return json{{"host", smtp->host},         {"port", smtp->port},
-              {"tls", ToString(smtp->tls)}, {"tlsVerify", smtp->tls_verify},
-              {"username", smtp->username}, {"password", smtp->password}}
+  return json{{"host", smtp->host},
+              {"port", smtp->port},
+              {"tls", ToString(smtp->tls)},
+              {"tlsVerify", smtp->tls_verify},
+              {"username", smtp->username},
+              {"password", smtp->password},
+              {"bounceAddress", smtp->bounce_address}}
       .dump();
 }
 
@@ -75,6 +79,7 @@ std::optional<SmtpSettings> SmtpFromJson(const std::optional<std::string>& text)
   s.tls_verify = j.value("tlsVerify", s.tls_verify);
   s.username = j.value("username", "");
   s.password = j.value("password", "");
+  s.bounce_address = j.value("bounceAddress", "");
   return s;
 }
 

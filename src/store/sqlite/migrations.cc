@@ -129,6 +129,18 @@ CREATE TABLE suppressions (
   PRIMARY KEY (owner_id, email)
 ) WITHOUT ROWID;
 )sql",
+    // 2: named server secrets (the unsubscribe links' HMAC key), shared by every node.
+    R"sql(
+CREATE TABLE secrets (
+  name       TEXT PRIMARY KEY,
+  value      TEXT NOT NULL,  -- lower-case hex
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
+    // 3: an unsubscribe stops every active enrollment of the address, in any sequence.
+    R"sql(
+CREATE INDEX enrollments_active_email ON enrollments(contact_email) WHERE status = 'active';
+)sql",
 };
 
 int CurrentVersion(Connection& conn) {

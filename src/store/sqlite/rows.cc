@@ -84,6 +84,7 @@ Message ReadMessage(const Query& q) {
   m.response = q.Text(6);
   m.created_at = q.Time(7);
   m.sent_at = q.OptTime(8);
+  m.attempts = static_cast<int>(q.Int(9));
   return m;
 }
 

@@ -29,7 +29,7 @@ inline constexpr int kEnrollmentPkColumn = 12;
 
 inline constexpr const char* kSelectMessage =
     "SELECT id, enrollment_id, step_id, message_id, subject, state, response, created_at, "
-    "sent_at FROM messages";
+    "sent_at, attempts FROM messages";
 
 // Each throws std::runtime_error when the row holds a value no version of the code writes.
 User ReadUser(const Query& q);

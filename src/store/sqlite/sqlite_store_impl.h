@@ -73,6 +73,9 @@ class SqliteStore final : public Store {
                       Timestamp now) override;
   void ReleaseLeases(std::string_view node) override;
 
+  Result<std::string> GetOrCreateSecret(std::string_view name) override;
+  Result<Enrollment> Unsubscribe(const Id& enrollment_id, Timestamp now) override;
+
   // Group-commit statistics and test hooks.
   WriteQueue& writer() { return *writer_; }
 

@@ -244,5 +244,53 @@ TEST(SqliteStore, SchedulerQueriesUseTheirIndexes) {
   }
 }
 
+TEST(SqliteStore, SecretsSurviveAReopenAndAreSharedByEveryNode) {
+  fs::path file = TempDir::NewFile();
+  std::string secret;
+  {
+    auto store = OpenSqliteStore(file);
+    ASSERT_TRUE(store.ok());
+    auto made = (*store)->GetOrCreateSecret("unsubscribe");
+    ASSERT_TRUE(made.ok());
+    secret = *made;
+  }
+  // Two nodes on one database file: both see the one secret.
+  auto a = OpenSqliteStore(file);
+  auto b = OpenSqliteStore(file);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(*(*a)->GetOrCreateSecret("unsubscribe"), secret);
+  EXPECT_EQ(*(*b)->GetOrCreateSecret("unsubscribe"), secret);
+  // A secret first asked for by two nodes at once is still one secret.
+  std::string from_a, from_b;
+  std::thread ta([&] { from_a = *(*a)->GetOrCreateSecret("race"); });
+  std::thread tb([&] { from_b = *(*b)->GetOrCreateSecret("race"); });
+  ta.join();
+  tb.join();
+  EXPECT_EQ(from_a.size(), 32u);
+  EXPECT_EQ(from_a, from_b);
+}
+
+TEST(SqliteStore, MigratesAVersion1DatabaseToSecrets) {
+  fs::path file = TempDir::NewFile();
+  ASSERT_TRUE(OpenSqliteStore(file).ok());
+  {
+    // Back to what a release with only migration 1 left behind.
+    auto conn = sqlite::Connection::Open(file, {});
+    conn->Exec(
+        "DROP TABLE secrets; DROP INDEX enrollments_active_email; "
+        "DELETE FROM schema_version WHERE version > 1");
+  }
+  auto store = OpenSqliteStore(file);
+  ASSERT_TRUE(store.ok());
+  auto secret = (*store)->GetOrCreateSecret("unsubscribe");
+  ASSERT_TRUE(secret.ok());
+  EXPECT_EQ(secret->size(), 32u);
+  auto conn = sqlite::Connection::Open(file, {});
+  EXPECT_EQ(Scalar(*conn, "SELECT MAX(version) FROM schema_version"),
+            sqlite::LatestSchemaVersion());
+  // Stored as hex text, readable with the sqlite3 shell.
+  EXPECT_EQ(Scalar(*conn, "SELECT length(value) FROM secrets WHERE name = 'unsubscribe'"), 64);
+}
+
 }  // namespace
 }  // namespace mailmark
