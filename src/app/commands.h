@@ -16,7 +16,8 @@ int RunTokenCreate(const Config& config, const std::string& user);
 
 struct BenchOptions {
   std::size_t contacts = 100'000;
-  std::string csv;  // an existing CSV to import; empty: generate one
+  std::string csv;   // an existing CSV to import; empty: generate one
+  std::string smtp;  // HOST:PORT of an SMTP server to deliver to; empty: the outbox
 };
 int RunBench(const Config& config, const BenchOptions& options);
 

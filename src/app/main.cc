@@ -55,6 +55,9 @@ int main(int argc, char** argv) {
   mailmark::BenchOptions bench_options;
   bench->add_option("--contacts", bench_options.contacts, "Contacts to enroll (default 100000)");
   bench->add_option("--csv", bench_options.csv, "Import this CSV instead of a generated one");
+  bench->add_option("--smtp", bench_options.smtp,
+                    "Deliver over SMTP to HOST:PORT (plain, e.g. Postfix's smtp-sink) instead of "
+                    "the outbox");
   AddStoreOptions(bench, overrides);
 
   CLI11_PARSE(app, argc, argv);

@@ -367,6 +367,22 @@ TEST_F(SchedulerTest, ABounceAddressTagsTheEnvelopeWithTheMessage) {
             "bounces+" + store_->ListMessages(e.id).at(0).id + "@sender.test");
 }
 
+TEST_F(SchedulerTest, APauseHoldsPendingRetriesToo) {
+  Sequence seq = Example();
+  Enrollment e = Enroll(seq, "alice@acme.test");
+  provider_->scripted.script = {{SendStatus::kTemporaryFailure, "421 closing"}};
+  scheduler_->RunDue();
+  ASSERT_TRUE(store_->ApplyAction(seq.id, SequenceAction::kPause, clock_.Now()));
+  clock_.Advance(std::chrono::hours(1));
+  scheduler_->RunDue();
+  EXPECT_THAT(provider_->scripted.attempts, SizeIs(1)) << "no retry while paused";
+  ASSERT_TRUE(store_->ApplyAction(seq.id, SequenceAction::kResume, clock_.Now()));
+  scheduler_->RunDue();
+  ASSERT_THAT(provider_->scripted.attempts, SizeIs(2));
+  EXPECT_EQ(provider_->scripted.attempts[0], provider_->scripted.attempts[1]);
+  EXPECT_THAT(Outbox(), SizeIs(1));
+}
+
 TEST_F(SchedulerTest, PermanentFailureBouncesAndSuppresses) {
   Sequence seq = Example();
   Enrollment e = Enroll(seq, "alice@acme.test");

@@ -1,7 +1,13 @@
 #include "harness/server_fixture.h"
 
+#include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <regex>
+
+#include <gmock/gmock.h>
+
+#include "harness/message_quality.h"
 
 namespace mailmark::testing {
 
@@ -18,6 +24,30 @@ void ServerFixture::SetUp() {
 
 void ServerFixture::TearDown() {
   if (server_) server_->Stop();
+  if (server_) ExpectOutboxMessagesAreValid();
+}
+
+// Every test's outbox goes through the strict checks (GMime and Python's email package):
+// up to kSample messages per test, spread evenly, so a big run stays quick.
+void ServerFixture::ExpectOutboxMessagesAreValid() {
+  constexpr std::size_t kSample = 12;
+  if (auto missing = MessageQualityToolsMissing()) {
+    if (std::getenv("CI")) ADD_FAILURE() << "CI needs the message checks: " << *missing;
+    return;
+  }
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& box : fs::directory_iterator(server_->data_dir() / "outbox", ec))
+    for (const char* sub : {"new", "cur"})
+      for (const auto& entry : fs::directory_iterator(box.path() / sub, ec))
+        files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  std::size_t step = std::max<std::size_t>(1, files.size() / kSample);
+  for (std::size_t i = 0; i < files.size(); i += step) {
+    std::ifstream in(files[i], std::ios::binary);
+    std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_THAT(MessageQualityProblems(raw), ::testing::IsEmpty()) << files[i];
+  }
 }
 
 std::string ServerFixture::CreateMailbox(const std::string& token, const std::string& name) {

@@ -42,6 +42,9 @@ class ServerFixture : public ::testing::Test {
   // A second user with its own token (created with the CLI while the server runs).
   std::string CreateUserToken(const std::string& name);
 
+  // The strict message checks over (a sample of) what the test's server wrote to its outboxes.
+  void ExpectOutboxMessagesAreValid();
+
   std::unique_ptr<TempDir> dir_;
   std::unique_ptr<MailmarkProcess> server_;
   std::string token_;
