@@ -260,7 +260,8 @@ TEST(EnrollmentJsonTest, CurrentStepOnlyWhileActive) {
   EXPECT_EQ(active["mergeFields"]["k"], "v");
   EXPECT_FALSE(active.contains("statusReason"));
   e.last_step_id = "stp_1";
-  EXPECT_EQ(EnrollmentJson(e, steps)["currentStepId"], "stp_2");
+  // The next email it runs, once the delay after stp_1 has passed.
+  EXPECT_EQ(EnrollmentJson(e, steps)["currentStepId"], "stp_3");
   e.status = EnrollmentStatus::kBounced;
   e.status_reason = "550 no such user";
   json done = EnrollmentJson(e, steps);

@@ -20,18 +20,18 @@ Result<std::unique_ptr<Store>> OpenConfiguredStore(const Config& config) {
   return OpenSqliteStore(*path);
 }
 
-Result<ServeLock> ServeLock::Acquire(const std::filesystem::path& data_dir) {
+Result<ServeLock> ServeLock::Acquire(const std::filesystem::path& database) {
   std::error_code ec;
-  std::filesystem::create_directories(data_dir, ec);
-  std::string file = (data_dir / "serve.lock").string();
+  if (database.has_parent_path()) std::filesystem::create_directories(database.parent_path(), ec);
+  std::string file = database.string() + ".serve-lock";
   int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0)
     return MakeError(ErrorKind::kInternal, "data_dir_unusable",
                      "cannot open " + file + ": " + std::strerror(errno));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
-    return MakeError(ErrorKind::kConflict, "data_dir_in_use",
-                     "another mailmark serve is already using " + data_dir.string());
+    return MakeError(ErrorKind::kConflict, "database_in_use",
+                     "another mailmark serve is already using " + database.string());
   }
   return ServeLock(fd);
 }

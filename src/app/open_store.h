@@ -11,11 +11,12 @@ namespace mailmark {
 
 Result<std::unique_ptr<Store>> OpenConfiguredStore(const Config& config);
 
-// An exclusive lock on <data_dir>/serve.lock, held for the life of a `serve` process: with
-// SQLite one server owns the scheduler's leases, so a second one must not start.
+// An exclusive lock on "<database file>.serve-lock", held for the life of a `serve` process:
+// with SQLite one server owns the scheduler's leases (and takes them back at start), so a
+// second server on the same database, whatever its data folder, must not start.
 class ServeLock {
  public:
-  static Result<ServeLock> Acquire(const std::filesystem::path& data_dir);
+  static Result<ServeLock> Acquire(const std::filesystem::path& database);
   ServeLock(ServeLock&& other) noexcept;
   ServeLock& operator=(ServeLock&&) = delete;
   ~ServeLock();

@@ -52,7 +52,12 @@ int RunServe(const Config& config) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto lock = ServeLock::Acquire(config.data_dir);
+  auto database = SqlitePath(config);
+  if (!database) {
+    spdlog::error("{}", database.error().message);
+    return 2;
+  }
+  auto lock = ServeLock::Acquire(*database);
   if (!lock) {
     spdlog::error("{}", lock.error().message);
     return 1;

@@ -75,23 +75,27 @@ Result<std::vector<Step>> ApplyStepEdits(const std::vector<Step>& current,
   return incoming;
 }
 
-NextAction PlanNext(const std::vector<Step>& steps, const std::optional<Id>& last_step_id) {
+const Step* NextSend(const std::vector<Step>& steps, const std::optional<Id>& last_step_id) {
   size_t i = 0;
   if (last_step_id) {
     auto at = IndexOf(steps, *last_step_id);
-    if (!at) return NextAction{};
+    if (!at) return nullptr;
     i = *at + 1;
   }
-  if (i >= steps.size()) return NextAction{};
-  if (steps[i].type == StepType::kSendEmail) {
-    return NextAction{NextAction::Kind::kSend, &steps[i], last_step_id, Duration{0}};
-  }
-  NextAction wait{NextAction::Kind::kWait, nullptr, std::nullopt, Duration{0}};
-  for (; i < steps.size() && steps[i].type == StepType::kDelay; ++i) {
-    wait.wait += Duration{steps[i].delay_ms};
-    wait.last_step_id = steps[i].id;
-  }
-  return wait;
+  for (; i < steps.size(); ++i)
+    if (steps[i].type == StepType::kSendEmail) return &steps[i];
+  return nullptr;
+}
+
+AfterSend AdvanceAfterSend(const std::vector<Step>& steps, const Id& ran, Timestamp at) {
+  auto index = IndexOf(steps, ran);
+  if (!index) return AfterSend{false, false, at};
+  Duration wait{0};
+  size_t i = *index + 1;
+  for (; i < steps.size() && steps[i].type == StepType::kDelay; ++i)
+    wait += Duration{steps[i].delay_ms};
+  if (i >= steps.size() && wait == Duration{0}) return AfterSend{true, true, std::nullopt};
+  return AfterSend{true, false, at + wait};
 }
 
 StepRemap RemapRemovedSteps(const std::vector<Step>& before, const std::vector<Step>& after) {
@@ -111,15 +115,8 @@ StepRemap RemapRemovedSteps(const std::vector<Step>& before, const std::vector<S
 
 std::optional<Id> CurrentStepId(const std::vector<Step>& steps,
                                 const std::optional<Id>& last_step_id) {
-  NextAction next = PlanNext(steps, last_step_id);
-  if (next.kind == NextAction::Kind::kSend) return next.step->id;
-  if (next.kind == NextAction::Kind::kWait) {
-    // Waiting on a delay: the step it waits on is the one after the last step it ran.
-    auto at = last_step_id ? IndexOf(steps, *last_step_id) : std::nullopt;
-    size_t i = at ? *at + 1 : 0;
-    if (i < steps.size()) return steps[i].id;
-  }
-  return std::nullopt;
+  const Step* next = NextSend(steps, last_step_id);
+  return next ? std::optional<Id>(next->id) : std::nullopt;
 }
 
 }  // namespace mailmark

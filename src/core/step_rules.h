@@ -22,21 +22,25 @@ Status ValidateSteps(const std::vector<Step>& steps);
 Result<std::vector<Step>> ApplyStepEdits(const std::vector<Step>& current,
                                          std::vector<Step> incoming);
 
-// What an enrollment does next, given the last step it ran.
-struct NextAction {
-  enum class Kind {
-    kSend,      // run `step` now
-    kWait,      // wait `wait`, then look again; `last_step_id` is the last delay consumed
-    kComplete,  // nothing left
-  };
-  Kind kind = Kind::kComplete;
-  const Step* step = nullptr;
-  std::optional<Id> last_step_id;
-  Duration wait{0};
+// An enrollment's `last_step_id` is the last send_email step it ran (none yet: nullopt).
+// Delays are waits, not steps that run: the wait after a send is part of its due time.
+
+// The send_email step an enrollment runs when it falls due: the first send_email after its
+// last step, skipping delays (their wait was served by the due time). nullptr when none is
+// left: the enrollment completes. A last step that is no longer in the list (removed without
+// a remap) also gives nullptr, rather than risk sending a step twice.
+const Step* NextSend(const std::vector<Step>& steps, const std::optional<Id>& last_step_id);
+
+// Where an enrollment stands once step `ran` went out at `at`.
+struct AfterSend {
+  bool ran_is_known = true;  // false: `ran` was removed meanwhile; keep the old last step
+  bool completed = false;    // nothing left to send, no trailing delay to wait out
+  std::optional<Timestamp> next_run_at;  // when it runs again (or completes after a trailing delay)
 };
-// Consecutive delays add up into one wait. A last_step_id that is not in the list (removed
-// without a remap) completes the enrollment rather than risk sending a step twice.
-NextAction PlanNext(const std::vector<Step>& steps, const std::optional<Id>& last_step_id);
+// Waits for the delays directly following `ran` (consecutive delays add up), then the next
+// send_email runs; with only delays left it completes once they have passed; with nothing
+// left it completes at once. `ran` not in the list: due again at `at`, from its old last step.
+AfterSend AdvanceAfterSend(const std::vector<Step>& steps, const Id& ran, Timestamp at);
 
 // For each step of `before` that `after` no longer has: the id that enrollments whose last
 // step was the removed one should hold from now on, namely the nearest earlier step of
@@ -44,7 +48,7 @@ NextAction PlanNext(const std::vector<Step>& steps, const std::optional<Id>& las
 using StepRemap = std::vector<std::pair<Id, std::optional<Id>>>;
 StepRemap RemapRemovedSteps(const std::vector<Step>& before, const std::vector<Step>& after);
 
-// The id of the step an enrollment runs next, for display (`currentStepId`).
+// The id of the send_email step an enrollment runs next, for display (`currentStepId`).
 std::optional<Id> CurrentStepId(const std::vector<Step>& steps,
                                 const std::optional<Id>& last_step_id);
 

@@ -56,50 +56,56 @@ TEST(ValidateSteps, AllowsConsecutiveAndTrailingDelaysAndEmptyFollowUpSubjects) 
   EXPECT_EQ(CodeOf(ValidateSteps({Send("a"), Delay("d", 1)})), "ok");
 }
 
-TEST(PlanNext, WalksTheExample) {
+const Timestamp kAt = FromMillis(1'000'000);
+
+TEST(NextSend, WalksTheExampleSkippingDelays) {
   auto steps = Example();
-  NextAction n = PlanNext(steps, std::nullopt);
-  ASSERT_EQ(n.kind, NextAction::Kind::kSend);
-  EXPECT_EQ(n.step->id, "a");
-
-  n = PlanNext(steps, Id("a"));
-  ASSERT_EQ(n.kind, NextAction::Kind::kWait);
-  EXPECT_EQ(n.wait, Duration{259200000});
-  EXPECT_EQ(n.last_step_id, Id("d1"));
-
-  n = PlanNext(steps, Id("d1"));
-  ASSERT_EQ(n.kind, NextAction::Kind::kSend);
-  EXPECT_EQ(n.step->id, "b");
-
-  n = PlanNext(steps, Id("c"));
-  EXPECT_EQ(n.kind, NextAction::Kind::kComplete);
+  EXPECT_EQ(NextSend(steps, std::nullopt)->id, "a");
+  EXPECT_EQ(NextSend(steps, Id("a"))->id, "b");
+  EXPECT_EQ(NextSend(steps, Id("b"))->id, "c");
+  EXPECT_EQ(NextSend(steps, Id("c")), nullptr);
 }
 
-TEST(PlanNext, ConsecutiveDelaysAddUp) {
+TEST(NextSend, UnknownLastStepCompletesRatherThanResend) {
+  EXPECT_EQ(NextSend(Example(), Id("gone")), nullptr);
+}
+
+TEST(AdvanceAfterSend, WaitsForTheDelaysThatFollow) {
+  auto steps = Example();
+  AfterSend after = AdvanceAfterSend(steps, "a", kAt);
+  EXPECT_TRUE(after.ran_is_known);
+  EXPECT_FALSE(after.completed);
+  EXPECT_EQ(after.next_run_at, kAt + Duration{259200000});
+  EXPECT_EQ(AdvanceAfterSend(steps, "b", kAt).next_run_at, kAt + Duration{432000000});
+  AfterSend last = AdvanceAfterSend(steps, "c", kAt);
+  EXPECT_TRUE(last.completed);
+  EXPECT_FALSE(last.next_run_at);
+}
+
+TEST(AdvanceAfterSend, ConsecutiveDelaysAddUp) {
   std::vector<Step> steps{Send("a"), Delay("d", 10), Delay("e", 20), Send("b")};
-  NextAction n = PlanNext(steps, Id("a"));
-  ASSERT_EQ(n.kind, NextAction::Kind::kWait);
-  EXPECT_EQ(n.wait, Duration{30});
-  EXPECT_EQ(n.last_step_id, Id("e"));
+  EXPECT_EQ(AdvanceAfterSend(steps, "a", kAt).next_run_at, kAt + Duration{30});
 }
 
-TEST(PlanNext, TrailingDelayWaitsThenCompletes) {
+TEST(AdvanceAfterSend, TrailingDelayWaitsThenCompletes) {
   std::vector<Step> steps{Send("a"), Delay("d", 10)};
-  NextAction n = PlanNext(steps, Id("a"));
-  ASSERT_EQ(n.kind, NextAction::Kind::kWait);
-  EXPECT_EQ(n.wait, Duration{10});
-  EXPECT_EQ(PlanNext(steps, Id("d")).kind, NextAction::Kind::kComplete);
+  AfterSend after = AdvanceAfterSend(steps, "a", kAt);
+  EXPECT_FALSE(after.completed);
+  EXPECT_EQ(after.next_run_at, kAt + Duration{10});
+  EXPECT_EQ(NextSend(steps, Id("a")), nullptr) << "when it falls due, it completes";
 }
 
-TEST(PlanNext, BackToBackSendsRunInTurn) {
+TEST(AdvanceAfterSend, BackToBackSendsRunInTurn) {
   std::vector<Step> steps{Send("a"), Send("b", "")};
-  NextAction n = PlanNext(steps, Id("a"));
-  ASSERT_EQ(n.kind, NextAction::Kind::kSend);
-  EXPECT_EQ(n.step->id, "b");
+  EXPECT_EQ(AdvanceAfterSend(steps, "a", kAt).next_run_at, kAt);
+  EXPECT_EQ(NextSend(steps, Id("a"))->id, "b");
 }
 
-TEST(PlanNext, UnknownLastStepCompletesRatherThanResend) {
-  EXPECT_EQ(PlanNext(Example(), Id("gone")).kind, NextAction::Kind::kComplete);
+TEST(AdvanceAfterSend, ARemovedStepKeepsTheOldPlaceAndIsDueAtOnce) {
+  AfterSend after = AdvanceAfterSend(Example(), "gone", kAt);
+  EXPECT_FALSE(after.ran_is_known);
+  EXPECT_FALSE(after.completed);
+  EXPECT_EQ(after.next_run_at, kAt);
 }
 
 TEST(ApplyStepEdits, KeepsIdsAssignsNewOnesAndRefusesStrangers) {
@@ -128,11 +134,8 @@ TEST(RemapRemovedSteps, MovesContactsToTheNearestEarlierSurvivor) {
   ASSERT_EQ(remap.size(), 2u);
   EXPECT_EQ(remap[0], (std::pair<Id, std::optional<Id>>{"d1", Id("a")}));
   EXPECT_EQ(remap[1], (std::pair<Id, std::optional<Id>>{"b", Id("a")}));
-  // A contact that had run b continues with the step that now follows a: the delay d2, then c.
-  NextAction n = PlanNext(after, remap[1].second);
-  ASSERT_EQ(n.kind, NextAction::Kind::kWait);
-  EXPECT_EQ(n.last_step_id, Id("d2"));
-  EXPECT_EQ(PlanNext(after, n.last_step_id).step->id, "c");
+  // A contact that had run b continues with the email that now follows a: c.
+  EXPECT_EQ(NextSend(after, remap[1].second)->id, "c");
 }
 
 TEST(RemapRemovedSteps, RemovingTheFirstStepsContinuesAtTheNewStart) {
@@ -141,7 +144,7 @@ TEST(RemapRemovedSteps, RemovingTheFirstStepsContinuesAtTheNewStart) {
   StepRemap remap = RemapRemovedSteps(before, after);
   ASSERT_EQ(remap.size(), 4u);
   EXPECT_EQ(remap[0].second, std::nullopt);
-  EXPECT_EQ(PlanNext(after, remap[0].second).step->id, "c");
+  EXPECT_EQ(NextSend(after, remap[0].second)->id, "c");
 }
 
 TEST(RemapRemovedSteps, NothingRemovedNothingMoved) {
@@ -154,7 +157,7 @@ TEST(CurrentStepId, NamesTheNextStepToRun) {
   auto steps = Example();
   EXPECT_EQ(CurrentStepId(steps, std::nullopt), Id("a"));
   EXPECT_EQ(CurrentStepId(steps, Id("d1")), Id("b"));
-  EXPECT_EQ(CurrentStepId(steps, Id("a")), Id("d1"));
+  EXPECT_EQ(CurrentStepId(steps, Id("a")), Id("b"));
   EXPECT_EQ(CurrentStepId(steps, Id("c")), std::nullopt);
 }
 

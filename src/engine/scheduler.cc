@@ -13,12 +13,12 @@ Scheduler::Scheduler(Store& store, Clock& clock, TransportProvider& transports,
 
 Scheduler::~Scheduler() { Stop(); }
 
-bool Scheduler::RunOneBatch() {
+bool Scheduler::RunOneBatch(const std::string& node) {
   const Timestamp now = clock_.Now();
   std::vector<ClaimedEnrollment> claims =
-      store_.ClaimDue(now, options_.runner.node, now + options_.lease, options_.batch_size);
+      store_.ClaimDue(now, node, now + options_.runner.lease, options_.batch_size);
   if (claims.empty()) return false;
-  BatchReport report = runner_.Run(claims);
+  BatchReport report = runner_.Run(claims, node);
   std::lock_guard guard(mu_);
   stats_.sent += report.sent;
   stats_.retried += report.retried;
@@ -32,7 +32,8 @@ bool Scheduler::RunOneBatch() {
 
 std::size_t Scheduler::RunDue() {
   std::size_t batches = 0;
-  while (RunOneBatch()) ++batches;
+  const std::string node = options_.runner.node + "/run";
+  while (RunOneBatch(node)) ++batches;
   return batches;
 }
 
@@ -41,7 +42,8 @@ void Scheduler::Start() {
   if (!workers_.empty()) return;
   stopping_ = false;
   for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.workers); ++i)
-    workers_.emplace_back([this] { WorkerLoop(); });
+    workers_.emplace_back(
+        [this, node = options_.runner.node + "/" + std::to_string(i)] { WorkerLoop(node); });
 }
 
 void Scheduler::Wake() {
@@ -64,7 +66,7 @@ void Scheduler::Stop() {
   if (!workers.empty()) store_.ReleaseLeases(options_.runner.node);
 }
 
-void Scheduler::WorkerLoop() {
+void Scheduler::WorkerLoop(const std::string& node) {
   std::uint64_t seen_generation = 0;
   for (;;) {
     {
@@ -74,7 +76,7 @@ void Scheduler::WorkerLoop() {
     }
     bool worked = false;
     try {
-      worked = RunOneBatch();
+      worked = RunOneBatch(node);
     } catch (const std::exception& e) {
       // A store failure must not kill the worker: the leases expire and the work is retried.
       spdlog::error("scheduler batch failed: {}", e.what());

@@ -16,7 +16,6 @@ namespace mailmark {
 struct SchedulerOptions {
   RunnerOptions runner;
   std::size_t batch_size = 500;
-  Duration lease = std::chrono::minutes(2);
   std::size_t workers = 2;
   // Longest sleep when nothing is due: a safety net for work another node enqueued
   // (with one SQLite node every change wakes the scheduler directly).
@@ -49,8 +48,8 @@ class Scheduler {
   std::vector<Duration> TakeLatenessSamples();
 
  private:
-  bool RunOneBatch();
-  void WorkerLoop();
+  bool RunOneBatch(const std::string& node);
+  void WorkerLoop(const std::string& node);
 
   Store& store_;
   Clock& clock_;

@@ -3,6 +3,7 @@
 #include "engine/scheduler.h"
 
 #include <filesystem>
+#include <functional>
 #include <set>
 
 #include <gmock/gmock.h>
@@ -46,6 +47,7 @@ class ScriptedTransport : public Transport {
   explicit ScriptedTransport(Transport& inner) : inner_(inner) {}
   std::vector<SendResult> SendBatch(std::span<const OutgoingMessage> messages) override {
     std::vector<SendResult> out;
+    if (during_send) std::exchange(during_send, nullptr)();
     for (const OutgoingMessage& m : messages) {
       attempts.push_back(m.message_id);
       envelopes.push_back(m.envelope_from);
@@ -62,6 +64,7 @@ class ScriptedTransport : public Transport {
   std::vector<SendResult> script;
   std::vector<std::string> attempts;
   std::vector<std::string> envelopes;
+  std::function<void()> during_send;  // runs once, inside the next SendBatch
 
  private:
   Transport& inner_;
@@ -266,20 +269,70 @@ TEST_F(SchedulerTest, EditingAStepChangesOnlyLaterSends) {
 TEST_F(SchedulerTest, RemovingTheNextStepMovesMidWayContactsOn) {
   Sequence seq = Example();  // a d1 b d2 c
   Enrollment e = Enroll(seq, "alice@acme.test");
-  scheduler_->RunDue();  // a sent, waiting on d1
+  scheduler_->RunDue();  // a sent, due for b in 3 days
   Sequence edited = seq;
   edited.steps = {seq.steps[0], seq.steps[3], seq.steps[4]};  // remove d1 and b
   ASSERT_TRUE(
       store_->UpdateSequence(edited, RemapRemovedSteps(seq.steps, edited.steps), clock_.Now()));
+  // It keeps its due time and then runs the first email after the last one it got: c.
   clock_.Advance(Duration{3 * kDay});
-  scheduler_->RunDue();  // was due for b: now enters d2 instead
-  EXPECT_THAT(store_->ListMessages(e.id), SizeIs(1));
-  clock_.Advance(Duration{5 * kDay});
   scheduler_->RunDue();
   auto messages = store_->ListMessages(e.id);
   ASSERT_THAT(messages, SizeIs(2));
   EXPECT_EQ(messages[1].step_id, seq.steps[4].id);
   EXPECT_EQ(Reload(e).status, EnrollmentStatus::kCompleted);
+}
+
+TEST_F(SchedulerTest, ReorderingStepsNeverSendsAStepTwiceNorSkipsTheNextOne) {
+  Sequence seq = MakeSequence(
+      {Send("A", "<p>a</p>"), Delay(10), Send("", "<p>b</p>"), Delay(10), Send("", "<p>c</p>")});
+  Enrollment e = Enroll(seq, "alice@acme.test");
+  scheduler_->RunDue();  // a
+  clock_.Advance(Duration{10});
+  scheduler_->RunDue();  // b; now due for c
+  // c and b swap places: after b (the last step it ran) nothing follows, so it completes,
+  // and b is never sent twice.
+  Sequence swapped = seq;
+  swapped.steps = {seq.steps[0], seq.steps[1], seq.steps[4], seq.steps[3], seq.steps[2]};
+  ASSERT_TRUE(store_->UpdateSequence(swapped, {}, clock_.Now()));
+  clock_.Advance(Duration{10});
+  scheduler_->RunDue();
+  EXPECT_THAT(store_->ListMessages(e.id), SizeIs(2));
+  EXPECT_EQ(Reload(e).status, EnrollmentStatus::kCompleted);
+}
+
+TEST_F(SchedulerTest, AContactWaitingAfterAStepGetsWhateverNowFollowsIt) {
+  Sequence seq = MakeSequence({Send("A", "<p>a</p>"), Delay(10), Send("", "<p>b</p>")});
+  Enrollment e = Enroll(seq, "alice@acme.test");
+  scheduler_->RunDue();  // a sent; waiting 10 ms for b
+  Sequence moved = seq;
+  moved.steps = {seq.steps[0], seq.steps[2], seq.steps[1]};  // a b d1
+  ASSERT_TRUE(store_->UpdateSequence(moved, {}, clock_.Now()));
+  clock_.Advance(Duration{10});
+  scheduler_->RunDue();
+  auto messages = store_->ListMessages(e.id);
+  ASSERT_THAT(messages, SizeIs(2)) << "b now follows a: it is sent, not skipped";
+  EXPECT_EQ(messages[1].step_id, seq.steps[2].id);
+}
+
+TEST_F(SchedulerTest, AnEditWhileABatchIsInFlightIsHonouredWhenItsOutcomeIsRecorded) {
+  Sequence seq = Example();  // a d1 b d2 c
+  Enrollment e = Enroll(seq, "alice@acme.test");
+  Sequence edited = seq;
+  edited.steps = {seq.steps[0], seq.steps[2], seq.steps[3], seq.steps[4]};  // d1 removed
+  provider_->scripted.during_send = [&] {
+    ASSERT_TRUE(
+        store_->UpdateSequence(edited, RemapRemovedSteps(seq.steps, edited.steps), clock_.Now()));
+  };
+  // a is delivered while the user removes d1; with no delay after a any more, b is due at
+  // once and goes out in the same pass, then the contact waits on d2.
+  scheduler_->RunDue();
+  auto messages = store_->ListMessages(e.id);
+  ASSERT_THAT(messages, SizeIs(2));
+  EXPECT_EQ(messages[1].step_id, seq.steps[2].id);
+  Enrollment after = Reload(e);
+  EXPECT_EQ(after.last_step_id, seq.steps[2].id);
+  EXPECT_EQ(after.next_run_at, clock_.Now() + Duration{5 * kDay});
 }
 
 TEST_F(SchedulerTest, TemporaryFailureRetriesWithTheSameMessageId) {
@@ -383,10 +436,22 @@ TEST_F(SchedulerTest, APauseHoldsPendingRetriesToo) {
   EXPECT_THAT(Outbox(), SizeIs(1));
 }
 
+TEST_F(SchedulerTest, AMessageLevelRejectionBouncesWithoutSuppressing) {
+  Sequence seq = Example();
+  Enrollment e = Enroll(seq, "alice@acme.test");
+  provider_->scripted.script = {
+      {SendStatus::kPermanentFailure, "554 5.7.1 content rejected", false}};
+  scheduler_->RunDue();
+  EXPECT_EQ(Reload(e).status, EnrollmentStatus::kBounced);
+  EXPECT_EQ(store_->FindSuppression(mailbox_.owner_id, "alice@acme.test"), std::nullopt);
+  Sequence other = Example();
+  Enroll(other, "alice@acme.test");  // still welcome elsewhere
+}
+
 TEST_F(SchedulerTest, PermanentFailureBouncesAndSuppresses) {
   Sequence seq = Example();
   Enrollment e = Enroll(seq, "alice@acme.test");
-  provider_->scripted.script = {{SendStatus::kPermanentFailure, "550 5.1.1 no such user"}};
+  provider_->scripted.script = {{SendStatus::kPermanentFailure, "550 5.1.1 no such user", true}};
   scheduler_->RunDue();
   Enrollment after = Reload(e);
   EXPECT_EQ(after.status, EnrollmentStatus::kBounced);
@@ -406,7 +471,7 @@ TEST_F(SchedulerTest, CancelledBeforeTheSendStartsIsNeverSent) {
   ASSERT_TRUE(
       store_->FinishEnrollment(e.id, EnrollmentStatus::kReplied, "reply", "", clock_.Now()));
   StepRunner runner(*store_, clock_, *provider_, RunnerOptions{});
-  BatchReport report = runner.Run(claims);
+  BatchReport report = runner.Run(claims, "local");
   EXPECT_EQ(report.skipped, 1u);
   EXPECT_THAT(Outbox(), SizeIs(0));
   EXPECT_EQ(Reload(e).status, EnrollmentStatus::kReplied);
@@ -428,7 +493,8 @@ TEST_F(SchedulerTest, CrashAfterRecordingSendingResendsOnceWithTheSameMessageId)
   ASSERT_EQ(provider_->outbox.SendBatch(std::span(&m, 1))[0].status, SendStatus::kSent);
 
   scheduler_->RunDue();
-  EXPECT_THAT(Outbox(), SizeIs(1)) << "the lease is still held by the dead node";
+  EXPECT_THAT(provider_->scripted.attempts, SizeIs(0))
+      << "the lease is still held by the dead node";
   clock_.Advance(Duration{60001});
   scheduler_->RunDue();
   auto entries = Outbox();
@@ -438,7 +504,10 @@ TEST_F(SchedulerTest, CrashAfterRecordingSendingResendsOnceWithTheSameMessageId)
   ASSERT_THAT(messages, SizeIs(1));
   EXPECT_EQ(messages[0].message_id, mid);
   EXPECT_EQ(messages[0].state, MessageState::kSent);
-  EXPECT_EQ(Reload(e).last_step_id, seq.steps[1].id);  // now waiting on the 3-day delay
+  EXPECT_EQ(Reload(e).last_step_id, seq.steps[0].id);
+  EXPECT_EQ(Reload(e).next_run_at, clock_.Now() + Duration{3 * kDay}) << "waiting on the delay";
+  EXPECT_TRUE(provider_->scripted.attempts.size() == 1u)
+      << "the resend after the lease expired went to the transport once, not before";
 }
 
 TEST_F(SchedulerTest, WorkersWakeAtTheDueTimeAndOnWake) {
@@ -458,7 +527,7 @@ TEST_F(SchedulerTest, WorkersWakeAtTheDueTimeAndOnWake) {
   Enrollment e = store_->ListEnrollments(seq.id, std::nullopt, 10, "")->enrollments.at(0);
   for (int i = 0; i < 10000 && !Reload(e).last_step_id; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  ASSERT_EQ(Reload(e).last_step_id, seq.steps[1].id);
+  ASSERT_EQ(Reload(e).last_step_id, seq.steps[0].id);
   clock_.Advance(Duration{1000});
   EXPECT_EQ(wait_for(2), 2u);
   scheduler_->Stop();

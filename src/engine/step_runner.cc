@@ -9,6 +9,7 @@
 
 #include "core/step_rules.h"
 #include "core/unsubscribe_token.h"
+#include "engine/lease_keeper.h"
 #include "mail/message_builder.h"
 #include "mail/message_id.h"
 #include "mail/threading.h"
@@ -52,24 +53,24 @@ StepOutcome Release(const Enrollment& e) {
   return o;
 }
 
-// Where an enrollment stands once `ran` has run at `at`: the following delays are consumed.
+// The enrollment moves past `ran` (sent now, or found already sent). The store applies it
+// against the steps as they are when the outcome commits; the fields set here are what the
+// batch's copy of the steps says, for the report.
 void AdvancePast(const std::vector<Step>& steps, const Id& ran, Timestamp at, StepOutcome& o) {
-  NextAction next = PlanNext(steps, ran);
-  switch (next.kind) {
-    case NextAction::Kind::kSend:
-      o.last_step_id = ran;
-      o.next_run_at = at;
-      break;
-    case NextAction::Kind::kWait:
-      o.last_step_id = next.last_step_id;
-      o.next_run_at = at + next.wait;
-      break;
-    case NextAction::Kind::kComplete:
-      o.last_step_id = ran;
-      o.status = EnrollmentStatus::kCompleted;
-      o.status_reason = "all_steps_run";
-      break;
+  o.ran_step_id = ran;
+  AfterSend after = AdvanceAfterSend(steps, ran, at);
+  o.last_step_id = ran;
+  o.next_run_at = after.next_run_at;
+  if (after.completed) {
+    o.status = EnrollmentStatus::kCompleted;
+    o.status_reason = "all_steps_run";
   }
+}
+
+bool AlreadySent(const ClaimedEnrollment& claim, const Id& step_id) {
+  for (const Message& m : claim.sent)
+    if (m.step_id == step_id) return true;
+  return false;
 }
 
 struct PlannedSend {
@@ -112,7 +113,7 @@ StepRunner::StepRunner(Store& store, Clock& clock, TransportProvider& transports
                        RunnerOptions options)
     : store_(store), clock_(clock), transports_(transports), options_(std::move(options)) {}
 
-BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims) {
+BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims, const std::string& node) {
   BatchReport report;
   BatchContext ctx(store_);
   std::vector<StepOutcome> outcomes;
@@ -147,8 +148,8 @@ BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims) {
       existing = claim.pending->id;
       message_id = claim.pending->message_id;
     } else {
-      NextAction next = PlanNext(seq->steps, e.last_step_id);
-      if (next.kind == NextAction::Kind::kComplete) {
+      step = NextSend(seq->steps, e.last_step_id);
+      if (!step) {
         StepOutcome o;
         o.enrollment_id = e.id;
         o.last_step_id = e.last_step_id;
@@ -158,16 +159,16 @@ BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims) {
         ++report.completed;
         continue;
       }
-      if (next.kind == NextAction::Kind::kWait) {
+      if (AlreadySent(claim, step->id)) {
+        // Steps were re-ordered: never send one step twice to one contact; move past it.
         StepOutcome o;
         o.enrollment_id = e.id;
-        o.last_step_id = next.last_step_id;
-        o.next_run_at = now + next.wait;
+        AdvancePast(seq->steps, step->id, now, o);
+        o.events.push_back("skipped " + step->id + ": already sent to this contact");
         outcomes.push_back(std::move(o));
-        ++report.waited;
+        ++report.already_sent;
         continue;
       }
-      step = next.step;
       message_id = NewMessageId(DomainOf(mailbox->from_email));
     }
     UnsubscribeLinks unsubscribe = MakeUnsubscribeLinks(
@@ -184,9 +185,8 @@ BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims) {
   std::vector<SendStart> starts;
   starts.reserve(sends.size());
   for (const PlannedSend& s : sends) starts.push_back(s.start);
-  std::vector<std::optional<Message>> rows = starts.empty()
-                                                 ? std::vector<std::optional<Message>>{}
-                                                 : store_.BeginSends(options_.node, starts, now);
+  std::vector<std::optional<Message>> rows =
+      starts.empty() ? std::vector<std::optional<Message>>{} : store_.BeginSends(node, starts, now);
 
   // Build and group by transport.
   struct Group {
@@ -274,6 +274,7 @@ BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims) {
         o.last_step_id = e.last_step_id;
         o.status = EnrollmentStatus::kBounced;
         o.status_reason = result.response;
+        o.suppress_address = result.recipient_rejected;
         o.events.push_back("bounced " + s.step->id + ": " + result.response);
         ++report.bounced;
         break;
@@ -281,7 +282,13 @@ BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims) {
     outcomes.push_back(std::move(o));
   };
   // Each transport delivers on its own thread, so one slow or broken mailbox does not hold
-  // up the others in the batch.
+  // up the others in the batch; meanwhile the batch keeps its leases.
+  std::vector<Id> delivering;
+  for (auto& [key, group] : groups)
+    for (size_t i : group.sends) delivering.push_back(sends[i].claim->enrollment.id);
+  std::optional<LeaseKeeper> keeper;
+  if (!delivering.empty())
+    keeper.emplace(store_, clock_, node, std::move(delivering), options_.lease);
   std::vector<std::future<void>> deliveries;
   for (auto& [key, group] : groups) {
     Group* g = &group;
@@ -299,6 +306,7 @@ BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims) {
     }
   }
   for (auto& d : deliveries) d.wait();
+  keeper.reset();
   for (auto& [key, group] : groups) {
     for (size_t k = 0; k < group.sends.size(); ++k) {
       SendResult r = k < group.results.size()
@@ -311,7 +319,7 @@ BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims) {
     record(i, SendResult{SendStatus::kTemporaryFailure,
                          "no transport available for this mailbox in this build"});
 
-  if (!outcomes.empty()) store_.RecordOutcomes(options_.node, outcomes, clock_.Now());
+  if (!outcomes.empty()) store_.RecordOutcomes(node, outcomes, clock_.Now());
   return report;
 }
 

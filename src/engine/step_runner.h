@@ -15,7 +15,9 @@
 namespace mailmark {
 
 struct RunnerOptions {
+  // This process's name as a lease owner; its workers are "<node>/<n>".
   std::string node = "local";
+  Duration lease = std::chrono::minutes(2);  // renewed while a batch is being delivered
   RetryPolicy retry;  // after a temporary failure (4xx, connection or I/O error)
   // Where people reach this server: the base of every unsubscribe link.
   std::string public_url = "http://127.0.0.1:8080";
@@ -27,7 +29,7 @@ struct BatchReport {
   std::size_t retried = 0;
   std::size_t bounced = 0;
   std::size_t completed = 0;
-  std::size_t waited = 0;          // ran into a delay (after edits) without sending
+  std::size_t already_sent = 0;    // moved past a step this contact already got (re-ordered)
   std::size_t skipped = 0;         // no longer sendable when the send was about to start
   std::vector<Duration> lateness;  // per send: when it went out minus when it was due
 };
@@ -35,7 +37,8 @@ struct BatchReport {
 class StepRunner {
  public:
   StepRunner(Store& store, Clock& clock, TransportProvider& transports, RunnerOptions options);
-  BatchReport Run(const std::vector<ClaimedEnrollment>& claims);
+  // `node` is the lease owner that claimed the batch.
+  BatchReport Run(const std::vector<ClaimedEnrollment>& claims, const std::string& node);
 
  private:
   Store& store_;

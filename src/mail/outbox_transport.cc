@@ -2,6 +2,8 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <set>
+#include <string>
 #include <system_error>
 #include <utility>
 #include <variant>
@@ -116,6 +118,35 @@ int SyncDirectory(const fs::path& dir) {
 
 constexpr std::string_view kAlreadyInOutbox = "250 already in outbox";
 
+// The message names in cur/, without the ":2,<flags>" info a maildir reader appends when it
+// moves a message there ("<name>:2,S" once seen). Listed once per batch, and only when some
+// message is in neither new/ nor cur/ under its bare name.
+class CurNames {
+ public:
+  explicit CurNames(fs::path dir) : dir_(std::move(dir)) {}
+
+  bool Has(const std::string& name) {
+    if (Exists(dir_ / name)) return true;
+    if (!listed_) List();
+    return names_.count(name) > 0;
+  }
+
+ private:
+  void List() {
+    listed_ = true;
+    std::error_code ec;
+    for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+      std::string file = it->path().filename().string();
+      if (auto colon = file.find(':'); colon != std::string::npos)
+        names_.insert(file.substr(0, colon));
+    }
+  }
+
+  fs::path dir_;
+  bool listed_ = false;
+  std::set<std::string> names_;
+};
+
 }  // namespace
 
 OutboxTransport::OutboxTransport(std::filesystem::path dir) : dir_(std::move(dir)) {
@@ -134,11 +165,11 @@ std::vector<SendResult> OutboxTransport::SendBatch(std::span<const OutgoingMessa
   }
   const fs::path tmp_dir = dir_ / "tmp";
   const fs::path new_dir = dir_ / "new";
-  const fs::path cur_dir = dir_ / "cur";
+  CurNames cur(dir_ / "cur");
   for (std::size_t i = 0; i < messages.size(); ++i) {
     std::string name = MessageIdFileName(messages[i].message_id);
     fs::path target = new_dir / name;
-    if (Exists(target) || Exists(cur_dir / name)) {
+    if (Exists(target) || cur.Has(name)) {
       results[i] = {SendStatus::kSent, std::string(kAlreadyInOutbox)};
       continue;
     }

@@ -21,7 +21,8 @@ class OutboxTransport : public Transport {
   // SendBatch (which tries again), not as an exception.
   explicit OutboxTransport(std::filesystem::path dir);
 
-  // kSent "250 ..." once the file is durably in new/ (or was already in new/ or cur/);
+  // kSent "250 ..." once the file is durably in new/ (or was already in new/, or in cur/ under
+  // its name, bare or with a reader's ":2,<flags>" info appended);
   // kTemporaryFailure with the errno text on any I/O error. Never kPermanentFailure.
   std::vector<SendResult> SendBatch(std::span<const OutgoingMessage> messages) override;
 

@@ -142,6 +142,44 @@ TEST(OutboxTransportTest, MessageAlreadyMovedToCurIsNotRewritten) {
   EXPECT_TRUE(FileNames(tmp.path() / "new").empty());
 }
 
+TEST(OutboxTransportTest, MessageSeenByAMaildirReaderIsNotRewritten) {
+  TempDir tmp;
+  OutboxTransport outbox(tmp.path());
+  std::vector<OutgoingMessage> batch = {Message("<seen@x.test>"), Message("<flagged@x.test>"),
+                                        Message("<bare@x.test>")};
+  for (const SendResult& r : outbox.SendBatch(batch)) ASSERT_EQ(r.status, SendStatus::kSent);
+  // What mutt or dovecot do once a message was read: move it to cur/ with an info suffix.
+  const fs::path cur = tmp.path() / "cur";
+  fs::rename(tmp.path() / "new" / "seen@x.test.eml", cur / "seen@x.test.eml:2,S");
+  fs::rename(tmp.path() / "new" / "flagged@x.test.eml", cur / "flagged@x.test.eml:2,FRS");
+  fs::rename(tmp.path() / "new" / "bare@x.test.eml", cur / "bare@x.test.eml");
+  std::vector<SendResult> again = outbox.SendBatch(batch);
+  for (const SendResult& r : again) {
+    EXPECT_EQ(r.status, SendStatus::kSent);
+    EXPECT_EQ(r.response, "250 already in outbox");
+  }
+  EXPECT_TRUE(FileNames(tmp.path() / "new").empty());
+  EXPECT_TRUE(FileNames(tmp.path() / "tmp").empty());
+  EXPECT_EQ(FileNames(cur).size(), 3u);
+}
+
+TEST(OutboxTransportTest, OnlyTheExactNameInCurCounts) {
+  TempDir tmp;
+  OutboxTransport outbox(tmp.path());
+  const fs::path cur = tmp.path() / "cur";
+  // Names that merely start like the message's, or carry it after the colon, are others.
+  for (const char* other : {"a@x.test.eml.bak", "a@x.test.emlx:2,S", "a@x.test:2,S",
+                            "xa@x.test.eml:2,S", "b@x.test.eml:a@x.test.eml"}) {
+    std::ofstream(cur / other) << "other";
+  }
+  fs::create_directories(cur / "a@x.test.eml.d");
+  OutgoingMessage message = Message("<a@x.test>");
+  std::vector<SendResult> results = outbox.SendBatch({&message, 1});
+  EXPECT_EQ(results[0].status, SendStatus::kSent);
+  EXPECT_EQ(results[0].response, "250 written to outbox as new/a@x.test.eml");
+  EXPECT_EQ(ReadFile(tmp.path() / "new" / "a@x.test.eml"), message.raw);
+}
+
 TEST(OutboxTransportTest, ConcurrentSendersOfTheSameMessagesLeaveOneFileEach) {
   TempDir tmp;
   std::vector<OutgoingMessage> batch;

@@ -23,6 +23,9 @@ enum class SendStatus {
 struct SendResult {
   SendStatus status = SendStatus::kSent;
   std::string response;  // the server's (or the medium's) answer, for logs and bounce causes
+  // kPermanentFailure about the recipient itself (e.g. 550 5.1.1 at RCPT): the address is
+  // suppressed. False for a message-level rejection, which bounces only this enrollment.
+  bool recipient_rejected = false;
 };
 
 class Transport {

@@ -63,6 +63,15 @@ struct SendStart {
 // if the enrollment became final meanwhile (a user cancelled it), only the message is updated.
 struct StepOutcome {
   Id enrollment_id;
+  // Set when this run sent step `ran_step_id` (or found it already sent): the store moves the
+  // enrollment past it with AdvanceAfterSend against the sequence's steps as they are INSIDE
+  // the transaction, so an edit made while the send was in flight is honoured. `last_step_id`,
+  // `next_run_at` and a kActive/kCompleted `status` given here are then ignored.
+  std::optional<Id> ran_step_id;
+  // For kBounced: the recipient itself was refused (e.g. 550 5.1.1 at RCPT), so the address
+  // goes on the owner's suppression list and the owner's other active enrollments of it are
+  // bounced too. False for retries_exhausted and message-level rejections.
+  bool suppress_address = false;
   std::optional<Id> message;  // the message row this run handed to a transport
   MessageState message_state = MessageState::kSent;  // kSending: keep it pending for a retry
   std::string response;                              // the transport's answer
@@ -156,8 +165,13 @@ class Store {
   // Applies the outcomes and releases their leases, in one transaction.
   virtual void RecordOutcomes(std::string_view node, const std::vector<StepOutcome>& outcomes,
                               Timestamp now) = 0;
-  // Releases the leases `node` holds (graceful shutdown).
+  // Releases the leases `node` holds, and those of its workers, named "<node>/<anything>"
+  // (graceful shutdown; with SQLite, the server's own leases at start).
   virtual void ReleaseLeases(std::string_view node) = 0;
+  // Extends the leases `node` still holds on these enrollments (a batch whose delivery takes
+  // long keeps them, so no other worker or node takes them over mid-send).
+  virtual void RenewLeases(std::string_view node, const std::vector<Id>& enrollment_ids,
+                           Timestamp lease_until) = 0;
 
   // ---- unsubscribe ----
   // A named server secret (e.g. "unsubscribe"): 32 random bytes made on first use, then the

@@ -1,6 +1,7 @@
 // StoreTest: claiming due work under leases, starting sends, recording outcomes, and
 // concurrent use.
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -132,6 +133,94 @@ TEST_P(StoreTest, ReleasedLeasesAreClaimableAtOnce) {
   EXPECT_EQ(Claim(At(1), "node-b").size(), 2u);
 }
 
+TEST_P(StoreTest, ReleasingANodeFreesItsWorkersLeasesToo) {
+  Sequence seq = NewOwnedSequence();
+  const std::vector<std::string> nodes = {"local",  "local/0", "local/1", "localx/0",
+                                          "local0", "loc%/0",  "lo_al/0", "other/local/0"};
+  std::map<std::string, Id> held;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    Enrollment e = EnrollOk(seq.id, "c" + std::to_string(i) + "@example.com", At(0));
+    auto got = Claim(At(0), nodes[i], 60'000, 1);
+    ASSERT_EQ(got.size(), 1u);
+    ASSERT_EQ(got[0].enrollment.id, e.id);
+    held[nodes[i]] = e.id;
+  }
+  auto freed_by = [&](std::string_view node, std::int64_t at) {
+    store().ReleaseLeases(node);
+    std::set<Id> freed;
+    for (const auto& c : Claim(At(at), "taker")) freed.insert(c.enrollment.id);
+    return freed;
+  };
+  // Names are taken as they are, not as patterns: "loc%" and "lo_al" match no "local…".
+  EXPECT_EQ(freed_by("loc%", 1), (std::set<Id>{held["loc%/0"]}));
+  EXPECT_EQ(freed_by("lo_al", 2), (std::set<Id>{held["lo_al/0"]}));
+  EXPECT_EQ(freed_by("loc", 3), (std::set<Id>{}));
+  EXPECT_EQ(freed_by("local", 4), (std::set<Id>{held["local"], held["local/0"], held["local/1"]}));
+  // "localx/0", "local0" and "other/local/0" belong to other nodes.
+  EXPECT_EQ(freed_by("local", 5), (std::set<Id>{}));
+  EXPECT_EQ(freed_by("other", 6), (std::set<Id>{held["other/local/0"]}));
+}
+
+TEST_P(StoreTest, ARenewedLeaseOutlivesItsOldExpiry) {
+  Sequence seq = NewOwnedSequence();
+  Enrollment e = EnrollOk(seq.id, "bob@example.com", At(0));
+  Enrollment kept_short = EnrollOk(seq.id, "short@example.com", At(0));
+  ASSERT_EQ(Claim(At(0), "node-a", 60'000).size(), 2u);
+  store().RenewLeases("node-a", {e.id, Id("enr_missing")}, At(150'000));
+  EXPECT_EQ(store().NextWakeAt(), At(60'000));  // kept_short's lease
+
+  auto taken = Claim(At(60'000), "node-b");
+  ASSERT_EQ(taken.size(), 1u);
+  EXPECT_EQ(taken[0].enrollment.id, kept_short.id);
+  EXPECT_EQ(store().NextWakeAt(), At(120'000));  // node-b's new lease of kept_short
+  auto mid = Claim(At(149'999), "node-c");       // node-b's lease ran out; node-a's did not
+  ASSERT_EQ(mid.size(), 1u);
+  EXPECT_EQ(mid[0].enrollment.id, kept_short.id);
+  EXPECT_EQ(store().NextWakeAt(), At(150'000));
+  BeginOk("node-a", e.id, "s1", At(149'999));  // still node-a's to send
+  auto late = Claim(At(150'000), "node-d");
+  ASSERT_EQ(late.size(), 1u);
+  EXPECT_EQ(late[0].enrollment.id, e.id);
+}
+
+TEST_P(StoreTest, OnlyTheLeaseHolderCanRenew) {
+  Sequence seq = NewOwnedSequence();
+  Enrollment e = EnrollOk(seq.id, "bob@example.com", At(0));
+  ASSERT_EQ(Claim(At(0), "node-a", 60'000).size(), 1u);
+  store().RenewLeases("node-b", {e.id}, At(600'000));
+  store().RenewLeases("node-a/0", {e.id}, At(600'000));  // a worker's name is not its node's
+  store().RenewLeases("node-a", {}, At(600'000));
+  EXPECT_EQ(store().NextWakeAt(), At(60'000));
+  auto taken = Claim(At(60'000), "node-b");
+  ASSERT_EQ(taken.size(), 1u);
+  // node-a lost it: renewing now does not take it back.
+  store().RenewLeases("node-a", {e.id}, At(600'000));
+  EXPECT_EQ(store().NextWakeAt(), At(120'000));
+  auto refused = store().BeginSends(
+      "node-a", {SendStart{e.id, "s1", "<late@x>", "Hi", std::nullopt}}, At(60'001));
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_FALSE(refused[0]);
+}
+
+TEST_P(StoreTest, RenewingManyLeasesRenewsThemAll) {
+  Sequence seq = NewOwnedSequence();
+  std::vector<NewEnrollment> batch;
+  for (int i = 0; i < 1200; ++i)
+    batch.push_back({"c" + std::to_string(i) + "@example.com", {}, false});
+  ASSERT_TRUE(store().Enroll(seq.id, batch, At(0)).ok());
+  auto claimed = Claim(At(0), "node-a", 60'000, 2000);
+  ASSERT_EQ(claimed.size(), 1200u);
+  std::vector<Id> ids;
+  for (const auto& c : claimed) ids.push_back(c.enrollment.id);
+  ids.pop_back();  // the last one keeps its old expiry
+  store().RenewLeases("node-a", ids, At(300'000));
+  auto taken = Claim(At(60'000), "node-b", 600'000, 2000);
+  ASSERT_EQ(taken.size(), 1u);
+  EXPECT_EQ(taken[0].enrollment.id, claimed.back().enrollment.id);
+  EXPECT_TRUE(Claim(At(299'999), "node-b", 60'000, 2000).empty());
+  EXPECT_EQ(Claim(At(300'000), "node-b", 60'000, 2000).size(), 1199u);
+}
+
 TEST_P(StoreTest, BeginSendsWritesThePendingMessage) {
   Sequence seq = NewOwnedSequence();
   Enrollment e = EnrollOk(seq.id, "bob@example.com", At(0));
@@ -221,7 +310,7 @@ TEST_P(StoreTest, APendingSendIsRetriedWithTheSameMessageIdAfterACrash) {
   ASSERT_EQ(wrong.size(), 1u);
   EXPECT_FALSE(wrong[0]);
 
-  store().RecordOutcomes("node-b", {SentOutcome(e.id, reused, "d1", At(3 * kDay))}, At(30'003));
+  store().RecordOutcomes("node-b", {SentOutcome(e.id, reused, "s1", At(3 * kDay))}, At(30'003));
   auto messages = store().ListMessages(e.id);
   ASSERT_EQ(messages.size(), 1u);
   EXPECT_EQ(messages[0].state, MessageState::kSent);
@@ -262,11 +351,11 @@ TEST_P(StoreTest, OutcomesAdvanceThroughTheSequence) {
 
   ASSERT_EQ(Claim(At(0), "node-a").size(), 1u);
   Message m1 = BeginOk("node-a", e.id, "s1", At(1));
-  store().RecordOutcomes("node-a", {SentOutcome(e.id, m1, "d1", At(3 * kDay + 2))}, At(2));
+  store().RecordOutcomes("node-a", {SentOutcome(e.id, m1, "s1", At(3 * kDay + 2))}, At(2));
 
   auto after1 = store().GetEnrollment(e.id);
   EXPECT_EQ(after1->status, EnrollmentStatus::kActive);
-  EXPECT_EQ(after1->last_step_id, std::optional<Id>("d1"));
+  EXPECT_EQ(after1->last_step_id, std::optional<Id>("s1"));
   EXPECT_EQ(after1->next_run_at, At(3 * kDay + 2));
   EXPECT_EQ(after1->updated_at, At(2));
   EXPECT_EQ(store().NextWakeAt(), At(3 * kDay + 2));
@@ -324,6 +413,7 @@ TEST_P(StoreTest, ABounceFinishesTheEnrollmentAndSuppresses) {
   bounce.response = "550 5.1.1 <bob@example.com>: Recipient address rejected";
   bounce.status = EnrollmentStatus::kBounced;
   bounce.status_reason = bounce.response;
+  bounce.suppress_address = true;  // refused at RCPT: the address itself is dead
   bounce.events = {"bounced at send"};
   store().RecordOutcomes("node-a", {bounce}, At(2));
 
@@ -352,7 +442,7 @@ TEST_P(StoreTest, AnOutcomeAfterAUserCancelLeavesItCancelled) {
       store()
           .FinishEnrollment(e.id, EnrollmentStatus::kCancelled, "cancelled_by_user", "", At(2))
           .ok());
-  store().RecordOutcomes("node-a", {SentOutcome(e.id, m, "d1", At(3 * kDay))}, At(3));
+  store().RecordOutcomes("node-a", {SentOutcome(e.id, m, "s1", At(3 * kDay))}, At(3));
 
   auto got = store().GetEnrollment(e.id);
   EXPECT_EQ(got->status, EnrollmentStatus::kCancelled);

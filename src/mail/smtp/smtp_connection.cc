@@ -114,9 +114,11 @@ SendOutcome SmtpConnection::Send(const OutgoingMessage& message) {
   if (!setup_error_.empty()) {
     return {SendResult{SendStatus::kTemporaryFailure, setup_error_}, FailureScope::kServer};
   }
+  // A bad sender is the mailbox's setup, not the contact's fault: like a refused MAIL FROM,
+  // it is retried (until fixed or out of retries) and never suppresses the address.
   if (!SafeEnvelope(message.envelope_from)) {
     return {
-        SendResult{SendStatus::kPermanentFailure, "invalid envelope sender (control characters)"},
+        SendResult{SendStatus::kTemporaryFailure, "invalid envelope sender (control characters)"},
         FailureScope::kMessage};
   }
   if (message.recipient.empty() || !SafeEnvelope(message.recipient)) {

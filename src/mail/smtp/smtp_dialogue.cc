@@ -70,4 +70,40 @@ void SmtpDialogue::OnReplyLine(std::string_view raw) {
   if (phase_ != SmtpPhase::kSession) transaction_answered_ = true;
 }
 
+namespace {
+
+// 1 to 3 digits (RFC 3463: class is one digit, subject and detail up to three).
+std::optional<int> Number(std::string_view& text, std::size_t max_digits) {
+  std::size_t n = 0;
+  int value = 0;
+  while (n < text.size() && n < max_digits && IsDigit(text[n]))
+    value = value * 10 + (text[n++] - '0');
+  if (n == 0 || (n < text.size() && IsDigit(text[n]))) return std::nullopt;
+  text.remove_prefix(n);
+  return value;
+}
+
+bool Dot(std::string_view& text) {
+  if (text.empty() || text.front() != '.') return false;
+  text.remove_prefix(1);
+  return true;
+}
+
+}  // namespace
+
+std::optional<EnhancedStatus> ParseEnhancedStatus(std::string_view reply_text) {
+  std::string_view line = reply_text.substr(0, reply_text.find('\n'));
+  if (ReplyCode(line) == 0 || line.size() < 4 || (line[3] != ' ' && line[3] != '-'))
+    return std::nullopt;
+  std::string_view rest = line.substr(4);
+  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  auto class_ = Number(rest, 1);
+  if (!class_ || (*class_ != 2 && *class_ != 4 && *class_ != 5) || !Dot(rest)) return std::nullopt;
+  auto subject = Number(rest, 3);
+  if (!subject || !Dot(rest)) return std::nullopt;
+  auto detail = Number(rest, 3);
+  if (!detail || (!rest.empty() && rest.front() == '.')) return std::nullopt;
+  return EnhancedStatus{*class_, *subject, *detail};
+}
+
 }  // namespace mailmark

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -47,5 +48,17 @@ class SmtpDialogue {
   bool transaction_answered_ = false;
   bool closing_ = false;  // QUIT/RSET sent: later replies say nothing about the message
 };
+
+// An RFC 3463 enhanced status code ("5.1.1": class 5, subject 1, detail 1), which says what a
+// refusal is about far more reliably than the three-digit reply code alone.
+struct EnhancedStatus {
+  int class_ = 0;
+  int subject = 0;
+  int detail = 0;
+  bool operator==(const EnhancedStatus&) const = default;
+};
+// The enhanced status opening the first line of a reply ("550 5.1.1 <b@y>: unknown" or
+// "550-5.1.1 ..."), or nullopt when the server gave none.
+std::optional<EnhancedStatus> ParseEnhancedStatus(std::string_view reply_text);
 
 }  // namespace mailmark

@@ -126,5 +126,24 @@ TEST(SmtpDialogue, HostileRepliesStayBounded) {
   EXPECT_EQ(d.reply_text().rfind("550-xxx", 0), 0u);
 }
 
+TEST(ParseEnhancedStatus, ReadsTheCodeAfterTheReplyCode) {
+  EXPECT_EQ(ParseEnhancedStatus("550 5.1.1 <b@y.test>: unknown"), (EnhancedStatus{5, 1, 1}));
+  EXPECT_EQ(ParseEnhancedStatus("550-5.1.1 first\n550 5.1.1 second"), (EnhancedStatus{5, 1, 1}));
+  EXPECT_EQ(ParseEnhancedStatus("552 5.2.2"), (EnhancedStatus{5, 2, 2}));
+  EXPECT_EQ(ParseEnhancedStatus("550  5.7.26 two spaces"), (EnhancedStatus{5, 7, 26}));
+  EXPECT_EQ(ParseEnhancedStatus("450 4.2.1 later"), (EnhancedStatus{4, 2, 1}));
+  EXPECT_EQ(ParseEnhancedStatus("250 2.0.0 Ok"), (EnhancedStatus{2, 0, 0}));
+  EXPECT_EQ(ParseEnhancedStatus("550 5.123.999 wide"), (EnhancedStatus{5, 123, 999}));
+}
+
+TEST(ParseEnhancedStatus, RefusesAnythingElse) {
+  for (const char* text : {"", "550", "550 ", "550 no such user", "550 5.1", "550 5.1.", "550 5..1",
+                           "550 .1.1", "550 3.1.1 bad class", "550 55.1.1", "550 5.1234.1",
+                           "550 5.1.1234", "550 5.1.1.1", "550 x5.1.1", "5x0 5.1.1", "550/5.1.1",
+                           "no reply 5.1.1", "550\n550 5.1.1 second line", "550 -5.1.1"}) {
+    EXPECT_EQ(ParseEnhancedStatus(text), std::nullopt) << text;
+  }
+}
+
 }  // namespace
 }  // namespace mailmark

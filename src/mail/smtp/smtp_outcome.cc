@@ -1,5 +1,6 @@
 #include "mail/smtp/smtp_outcome.h"
 
+#include <optional>
 #include <string>
 
 namespace mailmark {
@@ -17,6 +18,21 @@ SendOutcome Temporary(std::string text, FailureScope scope) {
   return {SendResult{SendStatus::kTemporaryFailure, std::move(text)}, scope};
 }
 
+bool BlamesTheSender(const EnhancedStatus& s) {
+  return s.subject == 1 && (s.detail == 7 || s.detail == 8);
+}
+
+// Whether a 5xx in `phase` refuses the recipient's address itself (see ClassifyAttempt).
+bool RecipientRefused(SmtpPhase phase, const std::optional<EnhancedStatus>& status) {
+  if (phase == SmtpPhase::kRcpt)
+    return !status || (status->subject != 7 && !BlamesTheSender(*status));
+  if (phase == SmtpPhase::kData && status) {
+    if (status->subject == 1) return !BlamesTheSender(*status);
+    if (status->subject == 2) return status->detail != 3;
+  }
+  return false;
+}
+
 }  // namespace
 
 SendOutcome ClassifyAttempt(CURLcode code, const SmtpDialogue& dialogue,
@@ -32,9 +48,13 @@ SendOutcome ClassifyAttempt(CURLcode code, const SmtpDialogue& dialogue,
   }
   const bool in_transaction = dialogue.phase() != SmtpPhase::kSession;
   if (in_transaction && dialogue.transaction_answered() && reply >= 400 && reply < 600) {
-    SendStatus status =
-        reply >= 500 ? SendStatus::kPermanentFailure : SendStatus::kTemporaryFailure;
-    return {SendResult{status, dialogue.reply_text()}, FailureScope::kMessage};
+    // A refused MAIL FROM is the sender's trouble: retried like a 4xx, never a bounce.
+    if (reply < 500 || dialogue.phase() == SmtpPhase::kMail)
+      return Temporary(dialogue.reply_text(), FailureScope::kMessage);
+    const bool recipient =
+        RecipientRefused(dialogue.phase(), ParseEnhancedStatus(dialogue.reply_text()));
+    return {SendResult{SendStatus::kPermanentFailure, dialogue.reply_text(), recipient},
+            FailureScope::kMessage};
   }
   return Temporary(CurlText(code, curl_detail, dialogue),
                    in_transaction ? FailureScope::kConnection : FailureScope::kServer);

@@ -25,7 +25,14 @@ struct SendOutcome {
 
 // `curl_detail` is libcurl's error buffer for this attempt (may be empty).
 //  - OK: kSent with the server's final reply ("250 2.0.0 Ok: queued as ...").
-//  - 5xx to MAIL, RCPT or DATA: kPermanentFailure with the server's text.
+//  - 5xx to RCPT or DATA (or the final "."): kPermanentFailure with the server's text.
+//    recipient_rejected says whether the refusal is about the recipient's address, which is
+//    then suppressed: at RCPT unless the enhanced status blames the sender (X.1.7, X.1.8) or
+//    policy (X.7.x, e.g. relay denied or a blocked client, which Postfix defers to RCPT);
+//    after DATA only for a bad or unavailable mailbox (X.1.x, X.2.x; not the sender's X.1.7,
+//    X.1.8 nor the message-size X.2.3). A message-level refusal (5.7.1 content) is not.
+//  - 5xx to MAIL FROM: kTemporaryFailure with the server's text. The sender or the mailbox's
+//    setup is refused, not the contact: it is retried, and never bounces for it.
 //  - 4xx anywhere, 5xx before MAIL (greeting, EHLO, AUTH, STARTTLS), 530 (authentication
 //    required), login denied, TLS and network errors, timeouts: kTemporaryFailure. These are
 //    server or configuration trouble: the contact must not bounce for them.

@@ -2,17 +2,22 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 namespace mailmark {
 namespace {
 
-// A dialogue that reached `phase` and got `reply` to its last command.
+// A dialogue that reached `phase` and got `reply` (lines split at '\n') to its last command.
 SmtpDialogue Dialogue(const std::vector<std::string>& commands, const std::string& reply) {
   SmtpDialogue d;
   for (const auto& c : commands) d.OnCommand(c);
-  if (!reply.empty()) d.OnReplyLine(reply);
+  for (std::size_t from = 0; from < reply.size();) {
+    std::size_t end = std::min(reply.find('\n', from), reply.size());
+    d.OnReplyLine(reply.substr(from, end - from) + "\r\n");
+    from = end + 1;
+  }
   return d;
 }
 
@@ -33,15 +38,83 @@ TEST(ClassifyAttempt, OkWithoutAReplyStillSaysSent) {
   EXPECT_EQ(o.result.response, "250 OK");
 }
 
-TEST(ClassifyAttempt, FiveHundredsInTheTransactionBounce) {
-  for (const auto& commands : {kMail, kRcpt, kData}) {
+TEST(ClassifyAttempt, FiveHundredsToRcptOrDataBounce) {
+  for (const auto& commands : {kRcpt, kData}) {
     auto o = ClassifyAttempt(CURLE_SEND_ERROR, Dialogue(commands, "550 5.1.1 no such user"), "x");
     EXPECT_EQ(o.result.status, SendStatus::kPermanentFailure);
     EXPECT_EQ(o.result.response, "550 5.1.1 no such user") << "the server's own words";
+    EXPECT_TRUE(o.result.recipient_rejected);
     EXPECT_EQ(o.scope, FailureScope::kMessage);
   }
-  auto dot = ClassifyAttempt(CURLE_WEIRD_SERVER_REPLY, Dialogue(kData, "554 5.7.1 spam"), "");
-  EXPECT_EQ(dot.result.status, SendStatus::kPermanentFailure);
+}
+
+TEST(ClassifyAttempt, ARefusedRecipientIsRejectedAtRcptWhateverTheText) {
+  for (const char* reply :
+       {"550 5.1.1 <b@y.test>: Recipient address rejected: User unknown", "550 No such user",
+        "553 5.1.3 bad address syntax", "552 5.2.2 mailbox full", "550 5.2.1 mailbox disabled",
+        "550-5.1.1 The email account that you tried to reach does not exist.\n550 5.1.1 Try "
+        "double-checking the recipient's email address",
+        "500 5.3.0 Error: command failed", "554 5.0.0 nope"}) {
+    auto o = ClassifyAttempt(CURLE_SEND_ERROR, Dialogue(kRcpt, reply), "");
+    EXPECT_EQ(o.result.status, SendStatus::kPermanentFailure) << reply;
+    EXPECT_TRUE(o.result.recipient_rejected) << reply;
+    EXPECT_EQ(o.result.response, reply);
+  }
+}
+
+TEST(ClassifyAttempt, SenderOrPolicyRefusalsAtRcptBounceWithoutBlamingTheAddress) {
+  // Postfix defers client, HELO and sender restrictions to RCPT: the address is not at fault.
+  for (const char* reply :
+       {"554 5.7.1 <b@y.test>: Relay access denied",
+        "554 5.7.1 <client[1.2.3.4]>: Client host rejected: Access denied",
+        "553 5.1.8 <a@x.test>: Sender address rejected: Domain not found",
+        "550 5.1.7 <a@x.test>: Sender address rejected: bad syntax",
+        "550-5.7.26 Unauthenticated email is not accepted\n550 5.7.26 from this domain"}) {
+    auto o = ClassifyAttempt(CURLE_SEND_ERROR, Dialogue(kRcpt, reply), "");
+    EXPECT_EQ(o.result.status, SendStatus::kPermanentFailure) << reply;
+    EXPECT_FALSE(o.result.recipient_rejected) << reply;
+  }
+}
+
+TEST(ClassifyAttempt, AfterDataOnlyAMailboxProblemRejectsTheRecipient) {
+  struct Case {
+    const char* reply;
+    bool recipient;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"550 5.1.1 <b@y.test>: user unknown", true},
+           {"552 5.2.2 <b@y.test>: mailbox full", true},
+           {"550 5.2.1 mailbox disabled", true},
+           {"550 5.1.10 RESOLVER.ADR.RecipientNotFound; not found", true},
+           {"554 5.7.1 Message content rejected", false},
+           {"550 5.7.1 Message rejected as spam", false},
+           {"552 5.3.4 Message size exceeds fixed limit", false},
+           {"552 5.2.3 Message length exceeds administrative limit", false},
+           {"553 5.1.8 sender domain does not exist", false},
+           {"554 5.6.0 Malformed message", false},
+           {"554 Transaction failed", false},  // no enhanced status: nothing says "mailbox"
+           {"550 5.1.1.1 odd", false},
+           {"550 x5.1.1 odd", false},
+       }) {
+    auto o = ClassifyAttempt(CURLE_WEIRD_SERVER_REPLY, Dialogue(kData, c.reply), "");
+    EXPECT_EQ(o.result.status, SendStatus::kPermanentFailure) << c.reply;
+    EXPECT_EQ(o.result.recipient_rejected, c.recipient) << c.reply;
+    EXPECT_EQ(o.result.response, c.reply);
+    EXPECT_EQ(o.scope, FailureScope::kMessage);
+  }
+}
+
+TEST(ClassifyAttempt, ARefusedSenderIsRetriedNeverBounced) {
+  for (const char* reply : {"550 5.1.8 <a@x.test>: Sender address rejected: Domain not found",
+                            "553 5.7.1 <a@x.test>: Sender address rejected: not owned by user",
+                            "552 5.3.4 Message size exceeds fixed limit",
+                            "501 5.1.7 Bad sender address syntax", "550 rejected"}) {
+    auto o = ClassifyAttempt(CURLE_SEND_ERROR, Dialogue(kMail, reply), "");
+    EXPECT_EQ(o.result.status, SendStatus::kTemporaryFailure) << reply;
+    EXPECT_EQ(o.result.response, reply) << "the server's own words";
+    EXPECT_FALSE(o.result.recipient_rejected);
+    EXPECT_EQ(o.scope, FailureScope::kMessage);
+  }
 }
 
 TEST(ClassifyAttempt, FourHundredsAreRetried) {
@@ -49,6 +122,7 @@ TEST(ClassifyAttempt, FourHundredsAreRetried) {
     auto o = ClassifyAttempt(CURLE_SEND_ERROR, Dialogue(commands, "451 4.3.0 try later"), "");
     EXPECT_EQ(o.result.status, SendStatus::kTemporaryFailure);
     EXPECT_EQ(o.result.response, "451 4.3.0 try later");
+    EXPECT_FALSE(o.result.recipient_rejected);
     EXPECT_EQ(o.scope, FailureScope::kMessage);
   }
 }

@@ -193,20 +193,35 @@ TEST(SmtpTransport, HardRejectedRecipientBouncesWithTheServersText) {
   for (const auto& r : results) {
     EXPECT_EQ(r.status, SendStatus::kPermanentFailure);
     EXPECT_EQ(r.response, "500 5.3.0 Error: command failed");
+    EXPECT_TRUE(r.recipient_rejected);
   }
 }
 
-TEST(SmtpTransport, HardRejectOfMailFromDataOrTheMessageBounces) {
+TEST(SmtpTransport, HardRejectOfDataOrTheMessageBouncesOnlyTheMessage) {
   REQUIRE_SMTP_SINK();
-  for (const char* command : {"MAIL", "DATA", "."}) {
+  for (const char* command : {"DATA", "."}) {
     SmtpSink sink(SmtpSinkOptions{.hard_reject = {command}});
     SmtpTransport transport(Plain(sink.port()), Connections(1));
     auto results = transport.SendBatch(Messages(2));
     for (const auto& r : results) {
       EXPECT_EQ(r.status, SendStatus::kPermanentFailure) << command << ": " << r.response;
       EXPECT_THAT(r.response, StartsWith("5")) << command;
+      EXPECT_FALSE(r.recipient_rejected) << command << ": " << r.response;  // 5.3.0
     }
   }
+}
+
+TEST(SmtpTransport, HardRejectOfMailFromIsRetriedNotBounced) {
+  REQUIRE_SMTP_SINK();
+  SmtpSink sink(SmtpSinkOptions{.hard_reject = {"MAIL"}});
+  SmtpTransport transport(Plain(sink.port()), Connections(1));
+  auto results = transport.SendBatch(Messages(2));
+  for (const auto& r : results) {
+    EXPECT_EQ(r.status, SendStatus::kTemporaryFailure) << r.response;
+    EXPECT_EQ(r.response, "500 5.3.0 Error: command failed");
+    EXPECT_FALSE(r.recipient_rejected);
+  }
+  EXPECT_EQ(sink.counters().messages, 0);
 }
 
 TEST(SmtpTransport, SoftRejectOfTheMessageIsTemporary) {
@@ -291,9 +306,11 @@ TEST(SmtpTransport, MixedBatchFailsOnlyTheRefusedAndKeepsGoing) {
   EXPECT_EQ(results[1].status, SendStatus::kPermanentFailure);
   EXPECT_EQ(results[1].response,
             "550 5.1.1 <reject5-gone@y.test>: Recipient address rejected: User unknown");
+  EXPECT_TRUE(results[1].recipient_rejected);
   EXPECT_EQ(results[2].status, SendStatus::kSent) << results[2].response;
   EXPECT_EQ(results[3].status, SendStatus::kTemporaryFailure);
   EXPECT_THAT(results[3].response, StartsWith("450 4.2.1 <reject4-full@y.test>"));
+  EXPECT_FALSE(results[3].recipient_rejected);
   EXPECT_EQ(results[4].status, SendStatus::kSent) << results[4].response;
   auto received = sink.Messages();
   ASSERT_EQ(received.size(), 3u);
@@ -315,7 +332,7 @@ TEST(SmtpTransport, EnvelopeInjectionIsRefusedWithoutTouchingTheServer) {
   SmtpTransport transport(Plain(sink.port()), Connections(1));
   auto results = transport.SendBatch(batch);
   EXPECT_EQ(results[0].status, SendStatus::kPermanentFailure);
-  EXPECT_EQ(results[1].status, SendStatus::kPermanentFailure);
+  EXPECT_EQ(results[1].status, SendStatus::kTemporaryFailure);  // the sender's, not the contact's
   EXPECT_EQ(results[2].status, SendStatus::kPermanentFailure);
   EXPECT_EQ(results[3].status, SendStatus::kSent) << results[3].response;
   auto received = sink.Messages();

@@ -53,7 +53,17 @@ inline constexpr const char* kRunState =
     "SELECT e.status, s.status, e.lease_owner, e.lease_until FROM enrollments e "
     "JOIN sequences s ON s.id = e.sequence_id WHERE e.id = ?";
 
+// The leases of node ?1 and of its workers, named "?1/<anything>". A range rather than LIKE:
+// nothing in a node's name needs escaping, and the lease_owner index serves it ('0' is the
+// byte after '/', so the range holds exactly the names that start with "?1/").
 inline constexpr const char* kReleaseNode =
-    "UPDATE enrollments SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?";
+    "UPDATE enrollments SET lease_owner = NULL, lease_until = NULL "
+    "WHERE lease_owner IS NOT NULL AND (lease_owner = ?1 "
+    "OR (lease_owner >= ?1 || '/' AND lease_owner < ?1 || '0'))";
+
+// Followed by the enrollment ids' placeholders and ")": ?1 the new expiry, ?2 the node.
+inline constexpr const char* kRenewLeasesPrefix =
+    "UPDATE enrollments SET lease_until = ?1 "
+    "WHERE lease_owner = ?2 AND status = 'active' AND id IN (";
 
 }  // namespace mailmark::sqlite::sql

@@ -157,6 +157,9 @@ Result<Enrollment> SqliteStore::FinishEnrollment(const Id& id, EnrollmentStatus 
     if (!e) return MakeError(ErrorKind::kNotFound, "enrollment_not_found", "Enrollment not found.");
     if (auto st = CheckTransition(e->status, to); !st) return st.error();
     WriteFinalStatus(c, *e, to, cause, reason, now);
+    // A bounce reported by hand or by a bounce message is about the address itself.
+    if (to == EnrollmentStatus::kBounced)
+      UpsertSuppression(c, e->owner_id, e->contact_email, SuppressionReason::kBounced, now);
     return *FindEnrollment(c, id);
   });
 }

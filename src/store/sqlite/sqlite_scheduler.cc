@@ -127,6 +127,40 @@ std::optional<Message> BeginOne(Connection& c, std::string_view node, const Send
   return m;
 }
 
+// Where the enrollment goes after this run, worked out inside the recording transaction.
+struct Landing {
+  std::optional<Id> last_step_id;
+  std::optional<Timestamp> next_run_at;  // when it stays active
+  EnrollmentStatus status = EnrollmentStatus::kActive;
+  std::string status_reason;
+};
+
+// A run that sent a step moves past it by the sequence's steps as they are now, not as the
+// run saw them: an edit made while the send was in flight is honoured.
+Landing AfterRan(Connection& c, const Enrollment& e, const StepOutcome& o, Timestamp now) {
+  Landing to{e.last_step_id, now, o.status, o.status_reason};
+  auto seq = FindSequence(c, e.sequence_id);
+  AfterSend after = AdvanceAfterSend(seq ? seq->steps : std::vector<Step>{}, *o.ran_step_id, now);
+  if (after.ran_is_known) to.last_step_id = *o.ran_step_id;
+  // Only a run that ended well advances; a final verdict (a bounce) stands as given.
+  if (o.status != EnrollmentStatus::kActive && o.status != EnrollmentStatus::kCompleted) return to;
+  if (after.completed) {
+    to.status = EnrollmentStatus::kCompleted;
+    to.status_reason = "all_steps_run";
+    to.next_run_at.reset();
+  } else {
+    to.status = EnrollmentStatus::kActive;
+    to.next_run_at = after.next_run_at.value_or(now);
+  }
+  return to;
+}
+
+Landing AsGiven(const StepOutcome& o, Timestamp now) {
+  Landing to{o.last_step_id, std::nullopt, o.status, o.status_reason};
+  if (o.status == EnrollmentStatus::kActive) to.next_run_at = o.next_run_at.value_or(now);
+  return to;
+}
+
 void RecordOne(Connection& c, std::string_view node, const StepOutcome& o, Timestamp now) {
   if (o.message) {
     c.Prepare(
@@ -148,20 +182,23 @@ void RecordOne(Connection& c, std::string_view node, const StepOutcome& o, Times
     return;
   }
   if (!held) return;  // the lease expired and another node took the run over
-  const bool final = o.status != EnrollmentStatus::kActive;
-  std::optional<Timestamp> next;
-  if (!final) next = o.next_run_at.value_or(now);
+  auto e = FindEnrollment(c, o.enrollment_id);
+  if (!e) return;
+  const Landing to = o.ran_step_id ? AfterRan(c, *e, o, now) : AsGiven(o, now);
+  const bool final = to.status != EnrollmentStatus::kActive;
   c.Prepare(
        "UPDATE enrollments SET last_step_id = ?, next_run_at = COALESCE(?, next_run_at), "
        "lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?")
-      .Bind(o.last_step_id, next, now, o.enrollment_id)
+      .Bind(to.last_step_id, to.next_run_at, now, o.enrollment_id)
       .Run();
   for (const std::string& cause : o.events)
-    AppendEvent(c, o.enrollment_id, now, ToString(o.status), cause);
-  if (final) {
-    auto e = FindEnrollment(c, o.enrollment_id);
-    WriteFinalStatus(c, *e, o.status, ToString(o.status), o.status_reason, now);
-  }
+    AppendEvent(c, o.enrollment_id, now, ToString(to.status), cause);
+  if (!final) return;
+  WriteFinalStatus(c, *e, to.status, ToString(to.status), to.status_reason, now);
+  // Only a refused recipient is the address's fault; a rejected message or a server that
+  // never answered says nothing about the contact.
+  if (to.status == EnrollmentStatus::kBounced && o.suppress_address)
+    SuppressBouncedAddress(c, *e, to.status_reason, now);
 }
 
 }  // namespace
@@ -220,6 +257,28 @@ void SqliteStore::ReleaseLeases(std::string_view node) {
     return Ok{};
   });
   if (!done) spdlog::error("sqlite store: leases of {} not released", node);
+}
+
+void SqliteStore::RenewLeases(std::string_view node, const std::vector<Id>& enrollment_ids,
+                              Timestamp lease_until) {
+  // Well under SQLite's limit on bound parameters, whatever it was compiled with.
+  constexpr std::size_t kChunk = 500;
+  if (enrollment_ids.empty()) return;
+  auto done = Write<Ok>([&](Connection& c) -> Status {
+    for (std::size_t from = 0; from < enrollment_ids.size(); from += kChunk) {
+      const std::size_t n = std::min(kChunk, enrollment_ids.size() - from);
+      std::string sql = sql::kRenewLeasesPrefix;
+      for (std::size_t i = 0; i < n; ++i) sql += i == 0 ? "?" : ", ?";
+      sql += ")";
+      auto q = c.Prepare(sql);
+      q.Bind(lease_until, node);
+      for (std::size_t i = 0; i < n; ++i)
+        q.BindAt(static_cast<int>(i + 3), enrollment_ids[from + i]);
+      q.Run();
+    }
+    return Ok{};
+  });
+  if (!done) spdlog::error("sqlite store: leases of {} not renewed", node);
 }
 
 }  // namespace mailmark::sqlite

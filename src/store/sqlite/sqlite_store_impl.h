@@ -72,6 +72,8 @@ class SqliteStore final : public Store {
   void RecordOutcomes(std::string_view node, const std::vector<StepOutcome>& outcomes,
                       Timestamp now) override;
   void ReleaseLeases(std::string_view node) override;
+  void RenewLeases(std::string_view node, const std::vector<Id>& enrollment_ids,
+                   Timestamp lease_until) override;
 
   Result<std::string> GetOrCreateSecret(std::string_view name) override;
   Result<Enrollment> Unsubscribe(const Id& enrollment_id, Timestamp now) override;

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <filesystem>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -224,7 +225,10 @@ TEST(SqliteStore, SchedulerQueriesUseTheirIndexes) {
                            sqlite::sql::kExpiredLeases, sqlite::sql::kNextWake,
                            sqlite::sql::kRunState,      sqlite::sql::kReleaseNode,
                            sqlite::sql::kLease};
-  for (const char* sql : queries) {
+  const std::string renew = std::string(sqlite::sql::kRenewLeasesPrefix) + "?, ?)";
+  std::vector<const char*> all(std::begin(queries), std::end(queries));
+  all.push_back(renew.c_str());
+  for (const char* sql : all) {
     auto q = conn->Prepare(std::string("EXPLAIN QUERY PLAN ") + sql);
     std::string plan;
     while (q.Step()) plan += q.Text(3) + "\n";

@@ -2,7 +2,6 @@
 #include <sodium.h>
 
 #include "core/ids.h"
-#include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store_impl.h"
 #include "store/sqlite/store_ops.h"
 
@@ -51,12 +50,7 @@ Result<Enrollment> SqliteStore::Unsubscribe(const Id& enrollment_id, Timestamp n
     UpsertSuppression(c, e->owner_id, e->contact_email, SuppressionReason::kUnsubscribed, now);
     // Every active enrollment of this address with this owner stops, not only the one whose
     // link was used: the contact asked to hear nothing more.
-    auto q = c.Prepare(std::string(kSelectEnrollment) +
-                       " WHERE e.contact_email = ? AND e.status = 'active' AND m.owner_id = ?");
-    q.Bind(e->contact_email, e->owner_id);
-    std::vector<Enrollment> active;
-    while (q.Step()) active.push_back(ReadEnrollment(q));
-    for (const Enrollment& other : active)
+    for (const Enrollment& other : ActiveEnrollmentsOf(c, e->owner_id, e->contact_email))
       WriteFinalStatus(c, other, EnrollmentStatus::kCancelled, "unsubscribed", "unsubscribed", now);
     return *FindEnrollment(c, enrollment_id);
   });

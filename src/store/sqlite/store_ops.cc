@@ -67,8 +67,27 @@ void WriteFinalStatus(Connection& conn, const Enrollment& e, EnrollmentStatus to
       .Bind(ToString(to), reason, now, e.id)
       .Run();
   AppendEvent(conn, e.id, now, ToString(to), cause);
-  if (to == EnrollmentStatus::kBounced)
-    UpsertSuppression(conn, e.owner_id, e.contact_email, SuppressionReason::kBounced, now);
+}
+
+std::vector<Enrollment> ActiveEnrollmentsOf(Connection& conn, const Id& owner_id,
+                                            const std::string& email) {
+  // Reached through enrollments_active_email: only the address's active rows are read.
+  auto q = conn.Prepare(std::string(kSelectEnrollment) +
+                        " WHERE e.contact_email = ? AND e.status = 'active' AND m.owner_id = ?");
+  q.Bind(email, owner_id);
+  std::vector<Enrollment> out;
+  while (q.Step()) out.push_back(ReadEnrollment(q));
+  return out;
+}
+
+void SuppressBouncedAddress(Connection& conn, const Enrollment& e, std::string_view reason,
+                            Timestamp now) {
+  UpsertSuppression(conn, e.owner_id, e.contact_email, SuppressionReason::kBounced, now);
+  for (const Enrollment& other : ActiveEnrollmentsOf(conn, e.owner_id, e.contact_email)) {
+    if (other.id == e.id) continue;
+    WriteFinalStatus(conn, other, EnrollmentStatus::kBounced, "address_bounced_elsewhere", reason,
+                     now);
+  }
 }
 
 }  // namespace mailmark::sqlite

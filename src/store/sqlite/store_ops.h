@@ -25,8 +25,19 @@ void AppendEvent(Connection& conn, const Id& enrollment_id, Timestamp at, std::s
 void UpsertSuppression(Connection& conn, const Id& owner_id, const std::string& email,
                        SuppressionReason reason, Timestamp now);
 
-// Writes a final status (clearing next_run_at and any lease) and its history line.
+// Every active enrollment of the address with this owner, in any sequence.
+std::vector<Enrollment> ActiveEnrollmentsOf(Connection& conn, const Id& owner_id,
+                                            const std::string& email);
+
+// Writes a final status (clearing next_run_at and any lease) and its history line. A bounce
+// here does not suppress the address: SuppressBouncedAddress decides that.
 void WriteFinalStatus(Connection& conn, const Enrollment& e, EnrollmentStatus to,
                       std::string_view cause, std::string_view reason, Timestamp now);
+
+// The recipient `e` was sent to was refused: the address goes on the owner's suppression list
+// and the owner's other active enrollments of it bounce too (cause "address_bounced_elsewhere",
+// status reason `reason`), so none of them keeps mailing a dead address.
+void SuppressBouncedAddress(Connection& conn, const Enrollment& e, std::string_view reason,
+                            Timestamp now);
 
 }  // namespace mailmark::sqlite
