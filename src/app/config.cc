@@ -51,6 +51,11 @@ Status Apply(Config& c, const std::string& key, const std::string& value) {
     if (!d || d->count() == 0)
       return ConfigError("smtp_retry_give_up must be a duration like 24h, not \"" + value + "\"");
     c.retry_give_up = *d;
+  } else if (key == "imap_poll_interval") {
+    auto d = ParseDuration(value);
+    if (!d || d->count() == 0)
+      return ConfigError("imap_poll_interval must be a duration like 30s, not \"" + value + "\"");
+    c.imap_poll_interval = *d;
   } else {
     return ConfigError("unknown setting \"" + key + "\"");
   }
@@ -67,7 +72,8 @@ constexpr const char* kKeys[] = {"listen",
                                  "api_threads",
                                  "smtp_connections",
                                  "smtp_retry_delays",
-                                 "smtp_retry_give_up"};
+                                 "smtp_retry_give_up",
+                                 "imap_poll_interval"};
 
 }  // namespace
 

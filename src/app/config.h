@@ -22,6 +22,8 @@ struct Config {
   std::vector<Duration> retry_delays = RetryPolicy{}.delays;
   Duration retry_give_up = RetryPolicy{}.give_up_after;
   std::size_t smtp_connections = 4;  // per mailbox
+  // How often a mailbox's IMAP inbox is checked when its server has no IDLE.
+  Duration imap_poll_interval = std::chrono::seconds(30);
   std::size_t api_threads = 8;
   std::string log_level = "info";
 };

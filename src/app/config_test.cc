@@ -47,6 +47,24 @@ TEST(Config, RefusesUnknownKeysAndBadValues) {
             "invalid_listen");
 }
 
+TEST(Config, ImapPollInterval) {
+  auto defaults = LoadConfigFrom(std::nullopt, Env({}), {});
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->imap_poll_interval, std::chrono::seconds(30));
+  auto env = LoadConfigFrom("imap_poll_interval = \"5m\"",
+                            Env({{"MAILMARK_IMAP_POLL_INTERVAL", "1s"}}), {});
+  ASSERT_TRUE(env) << env.error().message;
+  EXPECT_EQ(env->imap_poll_interval, std::chrono::seconds(1));
+  auto file = LoadConfigFrom("imap_poll_interval = \"5m\"", Env({}), {});
+  ASSERT_TRUE(file);
+  EXPECT_EQ(file->imap_poll_interval, std::chrono::minutes(5));
+  for (const char* bad : {"0s", "soon", "-1s"})
+    EXPECT_EQ(
+        LoadConfigFrom(std::nullopt, Env({{"MAILMARK_IMAP_POLL_INTERVAL", bad}}), {}).error().code,
+        "invalid_config")
+        << bad;
+}
+
 TEST(Config, ParsesListenAddresses) {
   EXPECT_EQ(ParseListen("127.0.0.1:8080")->port, 8080);
   EXPECT_EQ(ParseListen("[::1]:80")->host, "::1");

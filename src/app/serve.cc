@@ -10,6 +10,7 @@
 #include "app/commands.h"
 #include "app/open_store.h"
 #include "core/ids.h"
+#include "engine/inbound_service.h"
 #include "engine/scheduler.h"
 #include "engine/transport_provider.h"
 
@@ -96,18 +97,31 @@ int RunServe(const Config& config) {
   options.batch_size = config.batch_size;
   Scheduler scheduler(store, clock, transports, options);
 
+  // Replies and bounces, for every mailbox with IMAP settings. Independent of sending: a
+  // broken inbox shows on its mailbox and holds nothing up.
+  InboundServiceOptions inbound_options;
+  inbound_options.poller.poll_interval = config.imap_poll_interval;
+  InboundService inbound(store, clock, inbound_options);
+
   ApiOptions api_options;
   api_options.public_url = config.public_url;
   api_options.unsubscribe_secret = *unsubscribe_secret;
   api_options.threads = static_cast<int>(config.api_threads);
   ApiServer api(ApiContext{
-      store, clock, [&scheduler] { scheduler.Wake(); },
+      store, clock,
+      // Any change may make something due sooner or touch a mailbox's IMAP settings; both
+      // calls only set a flag.
+      [&scheduler, &inbound] {
+        scheduler.Wake();
+        inbound.Refresh();
+      },
       [&config](const Id& mailbox) { return OutboxDir(config.data_dir, mailbox); }, api_options});
   if (auto st = api.Bind(listen->host, listen->port); !st) {
     spdlog::error("cannot listen on {}: {}", config.listen, st.error().message);
     return 1;
   }
   scheduler.Start();
+  inbound.Start();
 
   std::thread watcher([&] {
     int sig = 0;
@@ -119,6 +133,7 @@ int RunServe(const Config& config) {
                config.data_dir.string());
   api.Run();
 
+  inbound.Stop();    // each poller finishes the message in hand
   scheduler.Stop();  // finishes in-flight batches, releases leases
   if (watcher.joinable()) {
     // Run() also returns without a signal when the listener fails; wake the watcher then.

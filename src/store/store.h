@@ -40,6 +40,34 @@ struct SequenceCounts {
   std::int64_t active = 0, completed = 0, replied = 0, cancelled = 0, bounced = 0;
 };
 
+// ---- inbound --------------------------------------------------------------------------------
+
+// One message we sent (any state: a reply or a bounce may name a message whose outcome was
+// never recorded), with what inbound matching needs.
+struct SentMessageRef {
+  Id enrollment_id;
+  Id message_row_id;       // messages.id ("msg_…", the VERP tag)
+  std::string message_id;  // RFC 5322 Message-ID, "<id>"
+  std::string contact_email;
+  std::string subject;  // as rendered when it was sent
+  Id mailbox_id;
+  Timestamp created_at;
+};
+
+// Where a mailbox's IMAP poller stands: every message up to last_uid has been handled.
+struct ImapCursorRow {
+  std::uint32_t uid_validity = 0;
+  std::uint32_t last_uid = 0;
+  bool operator==(const ImapCursorRow&) const = default;
+};
+
+// The last thing the poller said about its connection (shown on the mailbox).
+struct ImapStatusRow {
+  bool connected = false;
+  std::string last_error;
+  Timestamp at;
+};
+
 // ---- scheduling -----------------------------------------------------------------------------
 
 // A due enrollment, leased to the claiming node until the lease expires.
@@ -183,6 +211,30 @@ class Store {
   // with cause and status reason "unsubscribed". Idempotent: a second call changes nothing
   // and succeeds. 404 enrollment_not_found.
   virtual Result<Enrollment> Unsubscribe(const Id& enrollment_id, Timestamp now) = 0;
+
+  // ---- inbound ----
+  // Every mailbox, of every owner, that has IMAP settings (the inbound service polls them).
+  virtual std::vector<Mailbox> ListImapMailboxes() = 0;
+  // The message we sent with this RFC Message-ID ("<id>", compared exactly), or nullopt.
+  virtual std::optional<SentMessageRef> FindSentMessage(std::string_view message_id) = 0;
+  // The message by its row id (the VERP tag of a bounce address, "msg_…"), or nullopt.
+  virtual std::optional<SentMessageRef> FindSentMessageByRowId(const Id& message_row_id) = 0;
+  // The mailbox's latest messages (sent or sending) to the contact, newest first, at most
+  // `limit`. The caller compares subjects: the store knows no subject rules.
+  virtual std::vector<SentMessageRef> ListRecentSentTo(const Id& mailbox_id,
+                                                       const std::string& contact_email,
+                                                       std::size_t limit) = 0;
+  virtual std::optional<ImapCursorRow> LoadImapCursor(const Id& mailbox_id) = 0;
+  // Durable on Ok. 404 mailbox_not_found when the mailbox is gone.
+  virtual Status SaveImapCursor(const Id& mailbox_id, std::uint32_t uid_validity,
+                                std::uint32_t last_uid) = 0;
+  virtual Status SaveImapStatus(const Id& mailbox_id, bool connected, const std::string& last_error,
+                                Timestamp at) = 0;
+  virtual std::optional<ImapStatusRow> LoadImapStatus(const Id& mailbox_id) = 0;
+  // A history line (the enrollment's current status, this cause) without a status change.
+  // 404 enrollment_not_found.
+  virtual Status RecordInboundEvent(const Id& enrollment_id, const std::string& cause,
+                                    Timestamp at) = 0;
 };
 
 }  // namespace mailmark

@@ -141,6 +141,22 @@ CREATE TABLE secrets (
     R"sql(
 CREATE INDEX enrollments_active_email ON enrollments(contact_email) WHERE status = 'active';
 )sql",
+    // 4: inbound mail: each mailbox's IMAP cursor and connection status.
+    R"sql(
+CREATE TABLE imap_cursors (
+  mailbox_id   TEXT PRIMARY KEY REFERENCES mailboxes(id) ON DELETE CASCADE,
+  uid_validity INTEGER NOT NULL,
+  last_uid     INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE imap_status (
+  mailbox_id TEXT PRIMARY KEY REFERENCES mailboxes(id) ON DELETE CASCADE,
+  connected  INTEGER NOT NULL,
+  last_error TEXT NOT NULL,
+  at         INTEGER NOT NULL
+) WITHOUT ROWID;
+-- Matching a reply without threading headers: a contact's enrollments, any status.
+CREATE INDEX enrollments_email ON enrollments(contact_email);
+)sql",
 };
 
 int CurrentVersion(Connection& conn) {

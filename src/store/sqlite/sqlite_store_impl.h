@@ -78,6 +78,21 @@ class SqliteStore final : public Store {
   Result<std::string> GetOrCreateSecret(std::string_view name) override;
   Result<Enrollment> Unsubscribe(const Id& enrollment_id, Timestamp now) override;
 
+  std::vector<Mailbox> ListImapMailboxes() override;
+  std::optional<SentMessageRef> FindSentMessage(std::string_view message_id) override;
+  std::optional<SentMessageRef> FindSentMessageByRowId(const Id& message_row_id) override;
+  std::vector<SentMessageRef> ListRecentSentTo(const Id& mailbox_id,
+                                               const std::string& contact_email,
+                                               std::size_t limit) override;
+  std::optional<ImapCursorRow> LoadImapCursor(const Id& mailbox_id) override;
+  Status SaveImapCursor(const Id& mailbox_id, std::uint32_t uid_validity,
+                        std::uint32_t last_uid) override;
+  Status SaveImapStatus(const Id& mailbox_id, bool connected, const std::string& last_error,
+                        Timestamp at) override;
+  std::optional<ImapStatusRow> LoadImapStatus(const Id& mailbox_id) override;
+  Status RecordInboundEvent(const Id& enrollment_id, const std::string& cause,
+                            Timestamp at) override;
+
   // Group-commit statistics and test hooks.
   WriteQueue& writer() { return *writer_; }
 

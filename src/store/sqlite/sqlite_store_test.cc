@@ -282,6 +282,7 @@ TEST(SqliteStore, MigratesAVersion1DatabaseToSecrets) {
     auto conn = sqlite::Connection::Open(file, {});
     conn->Exec(
         "DROP TABLE secrets; DROP INDEX enrollments_active_email; "
+        "DROP TABLE imap_cursors; DROP TABLE imap_status; DROP INDEX enrollments_email; "
         "DELETE FROM schema_version WHERE version > 1");
   }
   auto store = OpenSqliteStore(file);

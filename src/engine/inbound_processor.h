@@ -1,0 +1,45 @@
+// What one received message does to the enrollments: a permanent bounce finishes its
+// enrollment as `bounced`, a reply from the contact as `replied`; automatic replies, delayed
+// deliveries and answers from someone else are only written into the history.
+#pragma once
+
+#include <string_view>
+
+#include "core/model.h"
+#include "core/result.h"
+#include "engine/clock.h"
+#include "store/store.h"
+
+namespace mailmark {
+
+class InboundProcessor {
+ public:
+  InboundProcessor(Store& store, Clock& clock);
+
+  // Classifies `raw` (received in `mailbox`'s inbox) and applies it. Ok also when the message
+  // concerns nothing of ours, cannot be parsed (logged), or names an enrollment that is
+  // already final: such messages are done with and the IMAP cursor may move past them. An
+  // error only when the store failed: the same message should be offered again.
+  //
+  // Matching, always within the mailbox's owner:
+  //  - delivery report: the original Message-ID, else the VERP tag (bounces+msg_…@), else the
+  //    mailbox's latest send to the final recipient (any subject: a report rarely quotes it);
+  //  - automatic reply: like a reply, else the mailbox's latest send to the sender;
+  //  - reply: MatchReply (threading headers, then sender + subject over the mailbox's last
+  //    kRecentSends sends to the sender).
+  Status Process(const Mailbox& mailbox, std::string_view raw);
+
+  static constexpr std::size_t kRecentSends = 50;
+
+ private:
+  std::optional<SentMessageRef> Owned(const Mailbox& mailbox, std::optional<SentMessageRef> ref);
+  std::optional<SentMessageRef> LatestSentTo(const Mailbox& mailbox, const std::string& email);
+  Status Finish(const Id& enrollment_id, EnrollmentStatus to, const std::string& cause,
+                const std::string& reason);
+  Status Note(const Id& enrollment_id, const std::string& cause);
+
+  Store& store_;
+  Clock& clock_;
+};
+
+}  // namespace mailmark
