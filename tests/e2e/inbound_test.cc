@@ -43,23 +43,20 @@ class Inbound : public ServerFixture {
     return m["imapStatus"].is_object() && m["imapStatus"]["connected"] == true;
   }
 
-  // alice answers through Postfix, threaded on our first message.
-  static void Reply(const PrivateMailServer& mail, const std::string& in_reply_to) {
-    std::string raw =
-        "From: Alice <alice@example.test>\r\n"
-        "To: Sam Sender <sam@example.test>\r\n"
-        "Subject: Re: Hello Alice\r\n"
-        "Date: Fri, 27 Nov 2026 17:45:02 +0100\r\n"
-        "Message-ID: <reply-from-alice@example.test>\r\n"
-        "In-Reply-To: " +
-        in_reply_to + "\r\nReferences: " + in_reply_to +
-        "\r\n"
-        "MIME-Version: 1.0\r\n"
-        "Content-Type: text/plain; charset=utf-8\r\n"
-        "\r\n"
-        "Yes, let's talk on Tuesday.\r\n";
-    OutgoingMessage message{"<reply-from-alice@example.test>", "alice@example.test",
-                            "sam@example.test", raw};
+  // `user` answers through Postfix, threaded on our message `in_reply_to`.
+  static void Reply(const PrivateMailServer& mail, const std::string& in_reply_to,
+                    const std::string& user = "alice",
+                    const std::string& subject = "Re: Hello Alice",
+                    const std::string& extra_headers = "",
+                    const std::string& body = "Yes, let's talk on Tuesday.") {
+    std::string message_id = "<reply-from-" + user + "@example.test>";
+    std::string raw = "From: " + user + " <" + user + "@example.test>\r\n" +
+                      "To: Sam Sender <sam@example.test>\r\n" + "Subject: " + subject + "\r\n" +
+                      "Date: Fri, 27 Nov 2026 17:45:02 +0100\r\n" + "Message-ID: " + message_id +
+                      "\r\n" + "In-Reply-To: " + in_reply_to + "\r\nReferences: " + in_reply_to +
+                      "\r\n" + extra_headers + "MIME-Version: 1.0\r\n" +
+                      "Content-Type: text/plain; charset=utf-8\r\n" + "\r\n" + body + "\r\n";
+    OutgoingMessage message{message_id, user + "@example.test", "sam@example.test", raw};
     SmtpSettings smtp;
     smtp.host = "127.0.0.1";
     smtp.port = mail.smtp_port();
@@ -76,7 +73,7 @@ class Inbound : public ServerFixture {
 TEST_F(Inbound, AReplyStopsTheSequenceAndAnUnknownAddressBouncesFromTheDsn) {
   MM_SKIP_OR_FAIL_IF_MISSING(PrivateMailServer::Missing(true));
   MailServerOptions options;
-  options.users = {"alice", "sam", "bounces"};
+  options.users = {"alice", "bob", "sam", "bounces"};
   options.imap = true;
   PrivateMailServer mail(options);
   mail.Start();
@@ -114,6 +111,30 @@ TEST_F(Inbound, AReplyStopsTheSequenceAndAnUnknownAddressBouncesFromTheDsn) {
   EXPECT_THAT(bounced["statusReason"].get<std::string>(), HasSubstr("5.1.1"));
   EXPECT_EQ(bounced["messages"].size(), 1u);
   EXPECT_EQ(bounced["messages"][0]["status"], "sent") << "Postfix accepted it at first";
+
+  // An out-of-office answer is not a reply: noted, and the contact gets its next step.
+  json quick = CreateSequence(token(), mailbox,
+                              {SendStep("Hello {{firstName}}", "<p>Hi</p>"), DelayStep(3'000),
+                               SendStep("", "<p>Second</p>")},
+                              "Quick");
+  std::string bob =
+      Enroll(token(), quick["id"], PrivateMailServer::Address("bob"), {{"firstName", "Bob"}})
+          .json["id"];
+  ASSERT_TRUE(mail.WaitForMessages("bob", 1, 60)) << mail.log();
+  std::string bob_first = Enrollment(token(), bob)["messages"][0]["messageId"];
+  Reply(mail, bob_first, "bob", "Automatic reply: Hello Bob", "Auto-Submitted: auto-replied\r\n",
+        "I am out of the office with limited access to email.");
+  auto noted = [&] {
+    json h = Enrollment(token(), bob)["history"];
+    for (const auto& line : h)
+      if (line["cause"].get<std::string>().find("auto_reply") != std::string::npos) return true;
+    return false;
+  };
+  ASSERT_TRUE(Eventually(noted, 60)) << Enrollment(token(), bob).dump(2);
+  ASSERT_TRUE(Eventually([&] { return Enrollment(token(), bob)["status"] == "completed"; }, 60))
+      << Enrollment(token(), bob).dump(2);
+  EXPECT_EQ(Enrollment(token(), bob)["messages"].size(), 2u);
+  EXPECT_TRUE(mail.WaitForMessages("bob", 2, 60));
 
   // The mailbox still shows a healthy inbox.
   json m = server().Get("/api/mailboxes/" + mailbox, token()).json;
