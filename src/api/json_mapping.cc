@@ -333,6 +333,9 @@ json EnrollmentJson(const Enrollment& e, const std::vector<Step>& steps) {
               {"currentStepId", std::move(current)},
               {"nextRunAt",
                e.status == EnrollmentStatus::kActive ? TimeOrNull(e.next_run_at) : json(nullptr)},
+              // Set by an out-of-office reply that named a return date.
+              {"pausedUntil",
+               e.status == EnrollmentStatus::kActive ? TimeOrNull(e.paused_until) : json(nullptr)},
               {"createdAt", FormatRfc3339(e.created_at)},
               {"updatedAt", FormatRfc3339(e.updated_at)}};
   if (!e.status_reason.empty()) out["statusReason"] = e.status_reason;

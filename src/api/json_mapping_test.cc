@@ -259,6 +259,10 @@ TEST(EnrollmentJsonTest, CurrentStepOnlyWhileActive) {
   EXPECT_EQ(active["nextRunAt"], "1970-01-01T00:00:00Z");
   EXPECT_EQ(active["mergeFields"]["k"], "v");
   EXPECT_FALSE(active.contains("statusReason"));
+  ASSERT_TRUE(active.contains("pausedUntil"));
+  EXPECT_TRUE(active["pausedUntil"].is_null());
+  e.paused_until = FromMillis(1'796'256'000'000);
+  EXPECT_EQ(EnrollmentJson(e, steps)["pausedUntil"], "2026-12-03T00:00:00Z");
   e.last_step_id = "stp_1";
   // The next email it runs, once the delay after stp_1 has passed.
   EXPECT_EQ(EnrollmentJson(e, steps)["currentStepId"], "stp_3");
@@ -267,6 +271,7 @@ TEST(EnrollmentJsonTest, CurrentStepOnlyWhileActive) {
   json done = EnrollmentJson(e, steps);
   EXPECT_TRUE(done["currentStepId"].is_null());
   EXPECT_TRUE(done["nextRunAt"].is_null());
+  EXPECT_TRUE(done["pausedUntil"].is_null());
   EXPECT_EQ(done["statusReason"], "550 no such user");
   EXPECT_EQ(done["status"], "bounced");
   json detail = EnrollmentDetailJson(e, steps, {}, {{FromMillis(5), "active", "enrolled"}});

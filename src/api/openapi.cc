@@ -180,6 +180,7 @@ json Schemas() {
            {"statusReason", Str()},
            {"currentStepId", Nullable(Str())},
            {"nextRunAt", Nullable(Time())},
+           {"pausedUntil", Nullable(Time())},
            {"createdAt", Time()},
            {"updatedAt", Time()}});
   s["Enrollment"] = enrollment;

@@ -56,6 +56,12 @@ Status Apply(Config& c, const std::string& key, const std::string& value) {
     if (!d || d->count() == 0)
       return ConfigError("imap_poll_interval must be a duration like 30s, not \"" + value + "\"");
     c.imap_poll_interval = *d;
+  } else if (key == "ooo_default_pause") {
+    auto d = ParseDuration(value);  // "0" is allowed: it turns the pause off
+    if (!d || d->count() < 0)
+      return ConfigError("ooo_default_pause must be a duration like 7d or 0, not \"" + value +
+                         "\"");
+    c.ooo_default_pause = *d;
   } else {
     return ConfigError("unknown setting \"" + key + "\"");
   }
@@ -73,7 +79,8 @@ constexpr const char* kKeys[] = {"listen",
                                  "smtp_connections",
                                  "smtp_retry_delays",
                                  "smtp_retry_give_up",
-                                 "imap_poll_interval"};
+                                 "imap_poll_interval",
+                                 "ooo_default_pause"};
 
 }  // namespace
 

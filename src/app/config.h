@@ -24,6 +24,9 @@ struct Config {
   std::size_t smtp_connections = 4;  // per mailbox
   // How often a mailbox's IMAP inbox is checked when its server has no IDLE.
   Duration imap_poll_interval = std::chrono::seconds(30);
+  // How long an automatic reply without a readable return date pauses its enrollment.
+  // Zero: such a reply only gets a history line.
+  Duration ooo_default_pause{0};
   std::size_t api_threads = 8;
   std::string log_level = "info";
 };

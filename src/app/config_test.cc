@@ -65,6 +65,29 @@ TEST(Config, ImapPollInterval) {
         << bad;
 }
 
+TEST(Config, OooDefaultPauseIsOffByDefaultAndMayBeZero) {
+  auto defaults = LoadConfigFrom(std::nullopt, Env({}), {});
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->ooo_default_pause, Duration{0});
+  auto env =
+      LoadConfigFrom("ooo_default_pause = \"3d\"", Env({{"MAILMARK_OOO_DEFAULT_PAUSE", "7d"}}), {});
+  ASSERT_TRUE(env) << env.error().message;
+  EXPECT_EQ(env->ooo_default_pause, std::chrono::hours(7 * 24));
+  auto file = LoadConfigFrom("ooo_default_pause = \"3d\"", Env({}), {});
+  ASSERT_TRUE(file);
+  EXPECT_EQ(file->ooo_default_pause, std::chrono::hours(3 * 24));
+  for (const char* off : {"0", "0s"}) {
+    auto zero = LoadConfigFrom(std::nullopt, Env({{"MAILMARK_OOO_DEFAULT_PAUSE", off}}), {});
+    ASSERT_TRUE(zero) << off;
+    EXPECT_EQ(zero->ooo_default_pause, Duration{0});
+  }
+  for (const char* bad : {"soon", "-1s", "7 days"})
+    EXPECT_EQ(
+        LoadConfigFrom(std::nullopt, Env({{"MAILMARK_OOO_DEFAULT_PAUSE", bad}}), {}).error().code,
+        "invalid_config")
+        << bad;
+}
+
 TEST(Config, ParsesListenAddresses) {
   EXPECT_EQ(ParseListen("127.0.0.1:8080")->port, 8080);
   EXPECT_EQ(ParseListen("[::1]:80")->host, "::1");

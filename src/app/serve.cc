@@ -101,6 +101,7 @@ int RunServe(const Config& config) {
   // broken inbox shows on its mailbox and holds nothing up.
   InboundServiceOptions inbound_options;
   inbound_options.poller.poll_interval = config.imap_poll_interval;
+  inbound_options.processor.ooo_default_pause = config.ooo_default_pause;
   InboundService inbound(store, clock, inbound_options);
 
   ApiOptions api_options;

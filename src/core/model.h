@@ -100,6 +100,9 @@ struct Enrollment {
   // Empty: nothing has run yet, the sequence's first step is next.
   std::optional<Id> last_step_id;
   std::optional<Timestamp> next_run_at;  // set while active
+  // An out-of-office reply named a return date: nothing is sent before it. Cleared by the
+  // next run.
+  std::optional<Timestamp> paused_until;
   Timestamp created_at;
   Timestamp updated_at;
 };

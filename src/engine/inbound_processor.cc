@@ -21,7 +21,8 @@ SentRef ToSentRef(const SentMessageRef& ref) {
 
 }  // namespace
 
-InboundProcessor::InboundProcessor(Store& store, Clock& clock) : store_(store), clock_(clock) {}
+InboundProcessor::InboundProcessor(Store& store, Clock& clock, InboundProcessorOptions options)
+    : store_(store), clock_(clock), options_(options) {}
 
 std::optional<SentMessageRef> InboundProcessor::Owned(const Mailbox& mailbox,
                                                       std::optional<SentMessageRef> ref) {
@@ -52,6 +53,25 @@ Status InboundProcessor::Finish(const Id& enrollment_id, EnrollmentStatus to,
 
 Status InboundProcessor::Note(const Id& enrollment_id, const std::string& cause) {
   return IgnoreGone(store_.RecordInboundEvent(enrollment_id, cause, clock_.Now()));
+}
+
+Status InboundProcessor::AutoReplied(const Id& enrollment_id, const AutoReply& reply) {
+  const Timestamp now = clock_.Now();
+  std::optional<Timestamp> until;
+  if (reply.return_date) {
+    // A date already past says the contact is back: nothing to wait for.
+    if (*reply.return_date > now) until = reply.return_date;
+  } else if (options_.ooo_default_pause > Duration::zero() && reply.reason != "read receipt") {
+    until = now + options_.ooo_default_pause;
+  }
+  if (!until) return Note(enrollment_id, "auto_reply: " + reply.reason);
+  auto paused = store_.PauseEnrollmentUntil(
+      enrollment_id, *until,
+      "auto_reply_paused_until " + FormatRfc3339(*until) + " (" + reply.reason + ")", now);
+  if (!paused) return IgnoreGone(paused.error());
+  spdlog::info("inbound: enrollment {} paused until {} ({})", enrollment_id, FormatRfc3339(*until),
+               reply.reason);
+  return Ok{};
 }
 
 Status InboundProcessor::Process(const Mailbox& mailbox, std::string_view raw) {
@@ -105,7 +125,7 @@ Status InboundProcessor::Process(const Mailbox& mailbox, std::string_view raw) {
       else if (auto ref = LatestSentTo(mailbox, in.from_address))
         enrollment = ref->enrollment_id;
       if (!enrollment) return Ok{};
-      return Note(*enrollment, "auto_reply: " + kind.auto_reply->reason);
+      return AutoReplied(*enrollment, *kind.auto_reply);
     }
     case InboundKind::kReply: {
       auto match = MatchReply(in, find_sent, find_by_subject);

@@ -1,5 +1,6 @@
 // What one received message does to the enrollments: a permanent bounce finishes its
-// enrollment as `bounced`, a reply from the contact as `replied`; automatic replies, delayed
+// enrollment as `bounced`, a reply from the contact as `replied`; an out-of-office reply that
+// names a return date pauses its enrollment until then; other automatic replies, delayed
 // deliveries and answers from someone else are only written into the history.
 #pragma once
 
@@ -8,13 +9,20 @@
 #include "core/model.h"
 #include "core/result.h"
 #include "engine/clock.h"
+#include "inbound/auto_reply.h"
 #include "store/store.h"
 
 namespace mailmark {
 
+struct InboundProcessorOptions {
+  // An automatic reply that names no readable return date pauses its enrollment this long
+  // (read receipts excepted: they say nothing about absence). Zero: it only gets a history line.
+  Duration ooo_default_pause{0};
+};
+
 class InboundProcessor {
  public:
-  InboundProcessor(Store& store, Clock& clock);
+  InboundProcessor(Store& store, Clock& clock, InboundProcessorOptions options = {});
 
   // Classifies `raw` (received in `mailbox`'s inbox) and applies it. Ok also when the message
   // concerns nothing of ours, cannot be parsed (logged), or names an enrollment that is
@@ -37,9 +45,11 @@ class InboundProcessor {
   Status Finish(const Id& enrollment_id, EnrollmentStatus to, const std::string& cause,
                 const std::string& reason);
   Status Note(const Id& enrollment_id, const std::string& cause);
+  Status AutoReplied(const Id& enrollment_id, const AutoReply& reply);
 
   Store& store_;
   Clock& clock_;
+  const InboundProcessorOptions options_;
 };
 
 }  // namespace mailmark

@@ -207,21 +207,88 @@ TEST_F(InboundProcessorTest, ADelayedDeliveryIsOnlyRecorded) {
   EXPECT_FALSE(store_->FindSuppression(mailbox_.owner_id, "carol@slow-mx.example"));
 }
 
-TEST_F(InboundProcessorTest, AnAutoReplyKeepsTheEnrollmentActiveWithAHistoryLine) {
-  Enrollment e =
-      SentTo("ella.brown@fabrikam.example", "<bb22cc33dd44ee55ff66778899aa0011@sender.test>");
-  ASSERT_TRUE(Process(Corpus("autoreply-outlook.eml")));
+constexpr const char* kOutlookThread = "<bb22cc33dd44ee55ff66778899aa0011@sender.test>";
+
+TEST_F(InboundProcessorTest, AnAutoReplyWithoutADateKeepsTheEnrollmentActiveWithAHistoryLine) {
+  Enrollment e = SentTo("ella.brown@fabrikam.example", kOutlookThread);
+  ASSERT_TRUE(Process(Replace(Corpus("autoreply-outlook.eml"), "12/03/2026", "further notice")));
   Enrollment after = Reload(e);
   EXPECT_EQ(after.status, EnrollmentStatus::kActive);
+  EXPECT_EQ(after.next_run_at, e.next_run_at);
+  EXPECT_FALSE(after.paused_until);
+  EXPECT_THAT(LastCause(e), HasSubstr("auto_reply: "));
+}
+
+TEST_F(InboundProcessorTest, AnOutOfOfficeReplyWithAReturnDatePausesTheEnrollmentUntilThen) {
+  Enrollment e = SentTo("ella.brown@fabrikam.example", kOutlookThread);
+  ASSERT_TRUE(e.next_run_at);
+  ASSERT_TRUE(Process(Corpus("autoreply-outlook.eml")));  // "until 12/03/2026"
+  const Timestamp back = FromMillis(1'796'256'000'000);   // 2026-12-03T00:00:00Z
+  ASSERT_LT(*e.next_run_at, back);
+  Enrollment after = Reload(e);
+  EXPECT_EQ(after.status, EnrollmentStatus::kActive);
+  EXPECT_EQ(after.paused_until, back);
+  EXPECT_EQ(after.next_run_at, back);
+  EXPECT_THAT(LastCause(e), HasSubstr("auto_reply_paused_until 2026-12-03T00:00:00"));
+  EXPECT_THAT(LastCause(e), HasSubstr("(auto-submitted: auto-generated)"));
+  // Nothing is claimed before the return date.
+  EXPECT_THAT(store_->ClaimDue(back - Duration{1}, "t", back + Duration{60000}, 100), SizeIs(0));
+  EXPECT_THAT(store_->ClaimDue(back, "t", back + Duration{60000}, 100), SizeIs(1));
+}
+
+TEST_F(InboundProcessorTest, TheGmailVacationResponderPausesUntilItsReturnDay) {
+  Enrollment e = SentTo("dana.white@gmail.com", "<aa11bb22cc33dd44ee55ff6677889900@sender.test>");
+  ASSERT_TRUE(Process(Corpus("autoreply-gmail-vacation.eml")));  // back on December 7
+  Enrollment after = Reload(e);
+  EXPECT_EQ(after.paused_until, FromMillis(1'796'601'600'000));  // 2026-12-07T00:00:00Z
+  EXPECT_EQ(after.next_run_at, after.paused_until);
+  EXPECT_THAT(LastCause(e), HasSubstr("auto_reply_paused_until 2026-12-07"));
+}
+
+TEST_F(InboundProcessorTest, AReturnDateAlreadyPastOnlyWritesTheHistoryLine) {
+  Enrollment e = SentTo("ella.brown@fabrikam.example", kOutlookThread);
+  ASSERT_TRUE(Process(Replace(Corpus("autoreply-outlook.eml"), "12/03/2026", "11/20/2026")));
+  Enrollment after = Reload(e);
+  EXPECT_FALSE(after.paused_until);
   EXPECT_EQ(after.next_run_at, e.next_run_at);
   EXPECT_THAT(LastCause(e), HasSubstr("auto_reply: "));
 }
 
+TEST_F(InboundProcessorTest, TheDefaultPauseAppliesOnlyWithoutADate) {
+  InboundProcessor processor(*store_, clock_, {.ooo_default_pause = Duration{7 * 86'400'000LL}});
+  Enrollment e = SentTo("ella.brown@fabrikam.example", kOutlookThread);
+  const Timestamp now = clock_.Now();
+  ASSERT_TRUE(processor.Process(
+      mailbox_, Replace(Corpus("autoreply-outlook.eml"), "12/03/2026", "further notice")));
+  Enrollment after = Reload(e);
+  EXPECT_EQ(after.paused_until, now + Duration{7 * 86'400'000LL});
+  EXPECT_EQ(after.next_run_at, after.paused_until);
+  EXPECT_THAT(LastCause(e), HasSubstr("auto_reply_paused_until "));
+
+  // A named date wins over the default.
+  Enrollment g = SentTo("dana.white@gmail.com", "<aa11bb22cc33dd44ee55ff6677889900@sender.test>");
+  ASSERT_TRUE(processor.Process(mailbox_, Corpus("autoreply-gmail-vacation.eml")));
+  EXPECT_EQ(Reload(g).paused_until, FromMillis(1'796'601'600'000));
+}
+
+TEST_F(InboundProcessorTest, AnOutOfOfficeReplyToAFinishedEnrollmentIsDoneWith) {
+  Enrollment e = SentTo("ella.brown@fabrikam.example", kOutlookThread);
+  ASSERT_TRUE(store_->FinishEnrollment(e.id, EnrollmentStatus::kCancelled, "cancelled_by_user", "",
+                                       clock_.Now()));
+  std::size_t lines = store_->ListHistory(e.id).size();
+  ASSERT_TRUE(Process(Corpus("autoreply-outlook.eml")));
+  Enrollment after = Reload(e);
+  EXPECT_EQ(after.status, EnrollmentStatus::kCancelled);
+  EXPECT_FALSE(after.paused_until);
+  EXPECT_EQ(store_->ListHistory(e.id).size(), lines);
+}
+
 TEST_F(InboundProcessorTest, AnAutoReplyWithoutThreadingIsRecordedOnTheSendersLatestEnrollment) {
   Enrollment e = SentTo("k.schmidt@beispiel-gmbh.example", "<x1@sender.test>");
-  ASSERT_TRUE(Process(Corpus("autoreply-subject-only-de.eml")));
+  ASSERT_TRUE(Process(Corpus("autoreply-subject-only-de.eml")));  // "ab dem 07.12.2026"
   EXPECT_EQ(Reload(e).status, EnrollmentStatus::kActive);
-  EXPECT_THAT(LastCause(e), HasSubstr("auto_reply: "));
+  EXPECT_EQ(Reload(e).paused_until, FromMillis(1'796'601'600'000));
+  EXPECT_THAT(LastCause(e), HasSubstr("auto_reply_paused_until 2026-12-07"));
 }
 
 TEST_F(InboundProcessorTest, OthersAndGarbageChangeNothingAndAreDoneWith) {

@@ -15,7 +15,10 @@ bool SameImap(const ImapSettings& a, const ImapSettings& b) {
 }  // namespace
 
 InboundService::InboundService(Store& store, Clock& clock, InboundServiceOptions options)
-    : store_(store), clock_(clock), options_(std::move(options)), processor_(store, clock) {}
+    : store_(store),
+      clock_(clock),
+      options_(std::move(options)),
+      processor_(store, clock, options_.processor) {}
 
 InboundService::~InboundService() { Stop(); }
 

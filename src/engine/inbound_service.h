@@ -22,6 +22,7 @@ struct InboundServiceOptions {
   // Safety net: re-read the mailboxes this often even without Refresh() (another process, a
   // missed call).
   Duration resync = std::chrono::minutes(1);
+  InboundProcessorOptions processor;  // what a message does (e.g. the out-of-office pause)
 };
 
 class InboundService {

@@ -171,6 +171,12 @@ class Store {
   virtual Result<Enrollment> FinishEnrollment(const Id& id, EnrollmentStatus to,
                                               const std::string& cause, const std::string& reason,
                                               Timestamp now) = 0;
+  // An out-of-office reply named a return date: the active enrollment sends nothing before
+  // `until` (next_run_at = max(next_run_at, until); never earlier), with a history line
+  // (status active, `cause`). The next recorded run clears the pause. 404 enrollment_not_found,
+  // 409 enrollment_final, 422 pause_not_ahead when `until` is not after `now`.
+  virtual Result<Enrollment> PauseEnrollmentUntil(const Id& enrollment_id, Timestamp until,
+                                                  const std::string& cause, Timestamp now) = 0;
   virtual Status Suppress(const Id& owner_id, const std::string& email, SuppressionReason reason,
                           Timestamp now) = 0;
   virtual std::optional<SuppressionReason> FindSuppression(const Id& owner_id,

@@ -157,6 +157,10 @@ CREATE TABLE imap_status (
 -- Matching a reply without threading headers: a contact's enrollments, any status.
 CREATE INDEX enrollments_email ON enrollments(contact_email);
 )sql",
+    // 5: an out-of-office reply with a return date pauses its enrollment until then.
+    R"sql(
+ALTER TABLE enrollments ADD COLUMN paused_until INTEGER;
+)sql",
 };
 
 int CurrentVersion(Connection& conn) {

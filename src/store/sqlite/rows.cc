@@ -70,6 +70,7 @@ Enrollment ReadEnrollment(const Query& q) {
   e.next_run_at = q.OptTime(9);
   e.created_at = q.Time(10);
   e.updated_at = q.Time(11);
+  e.paused_until = q.OptTime(13);
   return e;
 }
 

@@ -19,11 +19,11 @@ inline constexpr const char* kSelectSequence =
     "SELECT s.id, s.mailbox_id, m.owner_id, s.name, s.status, s.steps, s.created_at, "
     "s.updated_at FROM sequences s JOIN mailboxes m ON m.id = s.mailbox_id";
 
-// Column 12 is e.pk (the listing cursor's tie-breaker).
+// Column 12 is e.pk (the listing cursor's tie-breaker); later columns come after it.
 inline constexpr const char* kSelectEnrollment =
     "SELECT e.id, e.sequence_id, s.mailbox_id, m.owner_id, e.contact_email, e.merge_fields, "
-    "e.status, e.status_reason, e.last_step_id, e.next_run_at, e.created_at, e.updated_at, e.pk "
-    "FROM enrollments e JOIN sequences s ON s.id = e.sequence_id "
+    "e.status, e.status_reason, e.last_step_id, e.next_run_at, e.created_at, e.updated_at, e.pk, "
+    "e.paused_until FROM enrollments e JOIN sequences s ON s.id = e.sequence_id "
     "JOIN mailboxes m ON m.id = s.mailbox_id";
 inline constexpr int kEnrollmentPkColumn = 12;
 

@@ -164,6 +164,24 @@ Result<Enrollment> SqliteStore::FinishEnrollment(const Id& id, EnrollmentStatus 
   });
 }
 
+Result<Enrollment> SqliteStore::PauseEnrollmentUntil(const Id& enrollment_id, Timestamp until,
+                                                     const std::string& cause, Timestamp now) {
+  return Write<Enrollment>([&](Connection& c) -> Result<Enrollment> {
+    auto e = FindEnrollment(c, enrollment_id);
+    if (!e) return MakeError(ErrorKind::kNotFound, "enrollment_not_found", "Enrollment not found.");
+    if (IsFinal(e->status)) return CheckTransition(e->status, EnrollmentStatus::kCancelled).error();
+    if (until <= now)
+      return MakeError(ErrorKind::kInvalid, "pause_not_ahead", "A pause must end in the future.");
+    c.Prepare(
+         "UPDATE enrollments SET paused_until = ?1, "
+         "next_run_at = MAX(COALESCE(next_run_at, ?1), ?1), updated_at = ?2 WHERE id = ?3")
+        .Bind(until, now, enrollment_id)
+        .Run();
+    AppendEvent(c, enrollment_id, now, ToString(EnrollmentStatus::kActive), cause);
+    return *FindEnrollment(c, enrollment_id);
+  });
+}
+
 Status SqliteStore::Suppress(const Id& owner_id, const std::string& email, SuppressionReason reason,
                              Timestamp now) {
   return Write<Ok>([&](Connection& c) -> Status {

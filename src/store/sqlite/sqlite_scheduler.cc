@@ -186,9 +186,14 @@ void RecordOne(Connection& c, std::string_view node, const StepOutcome& o, Times
   if (!e) return;
   const Landing to = o.ran_step_id ? AfterRan(c, *e, o, now) : AsGiven(o, now);
   const bool final = to.status != EnrollmentStatus::kActive;
+  // A run ends an out-of-office pause that is over. One still ahead (the reply arrived while
+  // this send was in flight) keeps the next run from coming before it.
   c.Prepare(
-       "UPDATE enrollments SET last_step_id = ?, next_run_at = COALESCE(?, next_run_at), "
-       "lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?")
+       "UPDATE enrollments SET last_step_id = ?1, "
+       "next_run_at = CASE WHEN paused_until > ?3 "
+       "THEN MAX(COALESCE(?2, next_run_at), paused_until) ELSE COALESCE(?2, next_run_at) END, "
+       "paused_until = CASE WHEN paused_until > ?3 THEN paused_until ELSE NULL END, "
+       "lease_owner = NULL, lease_until = NULL, updated_at = ?3 WHERE id = ?4")
       .Bind(to.last_step_id, to.next_run_at, now, o.enrollment_id)
       .Run();
   for (const std::string& cause : o.events)

@@ -58,6 +58,8 @@ class SqliteStore final : public Store {
   std::vector<HistoryEntry> ListHistory(const Id& enrollment_id) override;
   Result<Enrollment> FinishEnrollment(const Id& id, EnrollmentStatus to, const std::string& cause,
                                       const std::string& reason, Timestamp now) override;
+  Result<Enrollment> PauseEnrollmentUntil(const Id& enrollment_id, Timestamp until,
+                                          const std::string& cause, Timestamp now) override;
   Status Suppress(const Id& owner_id, const std::string& email, SuppressionReason reason,
                   Timestamp now) override;
   std::optional<SuppressionReason> FindSuppression(const Id& owner_id,

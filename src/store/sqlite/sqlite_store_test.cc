@@ -283,6 +283,7 @@ TEST(SqliteStore, MigratesAVersion1DatabaseToSecrets) {
     conn->Exec(
         "DROP TABLE secrets; DROP INDEX enrollments_active_email; "
         "DROP TABLE imap_cursors; DROP TABLE imap_status; DROP INDEX enrollments_email; "
+        "ALTER TABLE enrollments DROP COLUMN paused_until; "
         "DELETE FROM schema_version WHERE version > 1");
   }
   auto store = OpenSqliteStore(file);

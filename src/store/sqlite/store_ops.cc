@@ -63,7 +63,8 @@ void WriteFinalStatus(Connection& conn, const Enrollment& e, EnrollmentStatus to
                       std::string_view cause, std::string_view reason, Timestamp now) {
   conn.Prepare(
           "UPDATE enrollments SET status = ?, status_reason = ?, next_run_at = NULL, "
-          "lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?")
+          "paused_until = NULL, lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = "
+          "?")
       .Bind(ToString(to), reason, now, e.id)
       .Run();
   AppendEvent(conn, e.id, now, ToString(to), cause);
