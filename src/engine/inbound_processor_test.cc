@@ -11,6 +11,7 @@
 
 #include "core/ids.h"
 #include "engine/step_runner.h"
+#include "harness/temp_dir.h"
 #include "mail/outbox_transport.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -50,8 +51,6 @@ class OutboxProvider : public TransportProvider {
 class InboundProcessorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("mm-inbound-" + RandomHex(6));
-    fs::create_directories(dir_);
     auto opened = OpenSqliteStore(dir_ / "mailmark.db");
     ASSERT_TRUE(opened) << opened.error().message;
     store_ = std::move(opened.value());
@@ -61,10 +60,7 @@ class InboundProcessorTest : public ::testing::Test {
     Step second{NewId("stp"), StepType::kSendEmail, "", "<p>Bump</p>", std::nullopt, 0};
     sequence_ = NewSequence(mailbox_, {first, wait, second});
   }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
+  void TearDown() override { store_.reset(); }
 
   Mailbox NewMailbox(const std::string& user_name) {
     auto user = store_->CreateUser(user_name, "", clock_.Now());
@@ -122,7 +118,8 @@ class InboundProcessorTest : public ::testing::Test {
   Enrollment Reload(const Enrollment& e) { return *store_->GetEnrollment(e.id); }
   std::string LastCause(const Enrollment& e) { return store_->ListHistory(e.id).back().cause; }
 
-  fs::path dir_;
+  mailmark::testing::TempDir tmp_{"mm-inbound"};  // removed after TearDown
+  fs::path dir_ = tmp_.path();
   ManualClock clock_{FromMillis(1'795'785'489'000)};
   std::unique_ptr<Store> store_;
   Mailbox mailbox_;

@@ -46,11 +46,6 @@ void InboundService::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::size_t InboundService::poller_count() const {
-  std::lock_guard lock(mu_);
-  return running_count_;
-}
-
 void InboundService::Run() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
@@ -60,14 +55,12 @@ void InboundService::Run() {
     lock.unlock();
     Sync();
     lock.lock();
-    running_count_ = running_.size();
   }
   lock.unlock();
   // Stopping the pollers in parallel would be faster; each returns within the IMAP timeout.
   for (auto& [id, r] : running_) r.poller->Stop();
   running_.clear();
   lock.lock();
-  running_count_ = 0;
 }
 
 void InboundService::Sync() {

@@ -38,8 +38,6 @@ class InboundService {
   void Refresh();
   void Stop();  // stops every poller (each finishes the message in hand) and the thread
 
-  std::size_t poller_count() const;  // for tests
-
  private:
   struct Running {
     Mailbox mailbox;
@@ -59,7 +57,6 @@ class InboundService {
   std::condition_variable cv_;
   bool refresh_ = false;           // guarded by mu_
   bool stopping_ = false;          // guarded by mu_
-  std::size_t running_count_ = 0;  // guarded by mu_
   std::map<Id, Running> running_;  // the service's thread only
   std::thread thread_;
 };

@@ -11,6 +11,7 @@
 
 #include "core/ids.h"
 #include "core/unsubscribe_token.h"
+#include "harness/temp_dir.h"
 #include "mail/message_id.h"
 #include "mail/outbox_transport.h"
 #include "store/sqlite/sqlite_store.h"
@@ -83,8 +84,6 @@ class ScriptedProvider : public TransportProvider {
 class SchedulerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("mm-sched-" + RandomHex(6));
-    fs::create_directories(dir_);
     auto opened = OpenSqliteStore(dir_ / "mailmark.db");
     ASSERT_TRUE(opened) << opened.error().message;
     store_ = std::move(opened.value());
@@ -114,7 +113,6 @@ class SchedulerTest : public ::testing::Test {
   void TearDown() override {
     scheduler_.reset();
     store_.reset();
-    fs::remove_all(dir_);
   }
 
   Sequence MakeSequence(std::vector<Step> steps) {
@@ -149,7 +147,8 @@ class SchedulerTest : public ::testing::Test {
 
   Enrollment Reload(const Enrollment& e) { return *store_->GetEnrollment(e.id); }
 
-  fs::path dir_;
+  mailmark::testing::TempDir tmp_{"mm-sched"};  // removed after TearDown
+  fs::path dir_ = tmp_.path();
   ManualClock clock_{FromMillis(1'795'785'489'000)};
   std::unique_ptr<Store> store_;
   std::unique_ptr<ScriptedProvider> provider_;

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "core/ids.h"
+#include "harness/temp_dir.h"
 #include "mail/message_builder.h"
 #include "mail/message_id.h"
 
@@ -21,21 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh folder per test, removed afterwards.
-class TempDir {
- public:
-  TempDir() : path_(fs::temp_directory_path() / ("mm_outbox_test_" + RandomHex(8))) {
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using mailmark::testing::TempDir;  // tests/harness: a fresh folder per test, removed afterwards
 
 OutgoingMessage Message(const std::string& id, const std::string& subject = "Hello",
                         const std::string& to = "bob@example.org") {
