@@ -14,7 +14,16 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev python3 curl
   # real mail servers the tests start on 127.0.0.1 (smtp-sink, smtp-source, aiosmtpd)
   postfix python3-aiosmtpd dovecot-core dovecot-imapd
+  # browser tests of the web UI (tests/ui-e2e): headless Chromium and fonts for readable screenshots
+  chromium fonts-dejavu-core fonts-liberation
 )
+
+# The web UI builds with Node.js >= 20.19 and npm (Vite 7). Debian 12's own nodejs is 18, so a
+# newer one already on the machine is kept; without any, Debian's is installed and the build
+# says what is missing.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -34,3 +43,8 @@ $sudo apt-get update -qq
 # instances with their own configuration, and nothing here touches /etc/postfix.
 echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+node_version=$(node --version 2>/dev/null || echo none)
+case "$node_version" in
+  v2[0-9].* | v[3-9][0-9].*) ;;
+  *) echo "warning: the web UI needs Node.js >= 20.19 (found ${node_version})" >&2 ;;
+esac

@@ -318,6 +318,15 @@ json SequenceJson(const Sequence& s, const SequenceCounts& c) {
           {"updatedAt", FormatRfc3339(s.updated_at)}};
 }
 
+json StepStatsJson(const std::vector<StepStats>& stats) {
+  json out = json::array();
+  for (const StepStats& s : stats) {
+    out.push_back(
+        {{"stepId", s.step_id}, {"sent", s.sent}, {"replied", s.replied}, {"bounced", s.bounced}});
+  }
+  return out;
+}
+
 json EnrollmentJson(const Enrollment& e, const std::vector<Step>& steps) {
   json current = nullptr;
   if (e.status == EnrollmentStatus::kActive) {

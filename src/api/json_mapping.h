@@ -21,6 +21,8 @@ nlohmann::json UserJson(const User& user);
 nlohmann::json MailboxJson(const Mailbox& mailbox);
 nlohmann::json StepJson(const Step& step);
 nlohmann::json SequenceJson(const Sequence& sequence, const SequenceCounts& counts);
+// [{"stepId","sent","replied","bounced"}], in the order given.
+nlohmann::json StepStatsJson(const std::vector<StepStats>& stats);
 // The list form; `steps` are the sequence's, for currentStepId (null unless active).
 nlohmann::json EnrollmentJson(const Enrollment& enrollment, const std::vector<Step>& steps);
 // The full form: the list form plus messages and history.

@@ -158,6 +158,17 @@ json Schemas() {
                        {"counts", Ref("Counts")},
                        {"createdAt", Time()},
                        {"updatedAt", Time()}});
+  s["StepStats"] = Obj({{"stepId", Str()}, {"sent", Int()}, {"replied", Int()}, {"bounced", Int()}},
+                       {"stepId", "sent", "replied", "bounced"});
+  s["StepStats"]["description"] =
+      "One send_email step's figures. sent: its messages in state sent. bounced: its messages "
+      "refused for good (state failed), plus enrollments bounced by a delivery report, counted "
+      "on their last sent step. replied: enrollments in status replied whose last sent step "
+      "it is.";
+  s["SequenceDetail"] = s["Sequence"];
+  s["SequenceDetail"]["properties"]["stepStats"] = ArrayOf(Ref("StepStats"));
+  s["SequenceDetail"]["description"] =
+      "A single sequence's answer: stepStats has one entry per send_email step, in step order.";
   json merge = {{"type", "object"},
                 {"additionalProperties",
                  {{"oneOf", json::array({Str(), {{"type", "number"}}, {{"type", "boolean"}}})}}}};
@@ -212,6 +223,19 @@ json Schemas() {
                             {"subject", Str()},
                             {"sentAt", Time()},
                             {"size", Int()}});
+  s["OutboxMessageDetail"] =
+      Obj({{"messageId", Str()},
+           {"from", Str()},
+           {"to", Str()},
+           {"subject", Str()},
+           {"date", Nullable(Time())},
+           {"text", Nullable(Str())},
+           {"html", Nullable(Str())},
+           {"headers", ArrayOf(Obj({{"name", Str()}, {"value", Str()}}, {"name", "value"}))}});
+  s["OutboxMessageDetail"]["description"] =
+      "from/to: display text (\"Name <addr>\", joined with \", \"), names and subject "
+      "decoded; text/html: the first non-attachment text/plain and text/html parts in UTF-8, "
+      "null when absent; headers: the message's header block in order, unfolded and decoded.";
   s["OutboxPage"] = Obj({{"messages", ArrayOf(Ref("OutboxMessage"))}, {"total", Int()}});
   return s;
 }
@@ -281,14 +305,21 @@ json Paths() {
                       QueryParam("limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}},
                                  "Default 50"),
                       QueryParam("offset", {{"type", "integer"}, {"minimum", 0}}, "Default 0")}));
-  json raw = {{"description", "The message as written (RFC 5322)"},
-              {"content", {{"message/rfc822", {{"schema", Str()}}}}}};
+  json raw = {{"description", "The message as written (RFC 5322), or with format=json as JSON"},
+              {"content",
+               {{"message/rfc822", {{"schema", Str()}}},
+                {"application/json", {{"schema", Ref("OutboxMessageDetail")}}}}}};
   p["/api/mailboxes/{id}/outbox/{messageId}"]["get"] =
-      Op("One captured message, raw",
-         {{"200", raw}, {"404", ErrorAnswer("mailbox_not_found, message_not_found")}},
-         json::array({IdParam(), IdParam("messageId")}));
+      Op("One captured message, raw or as JSON",
+         {{"200", raw},
+          {"400", ErrorAnswer("invalid_field (details.field format)")},
+          {"404", ErrorAnswer("mailbox_not_found, message_not_found")},
+          {"422", ErrorAnswer("unreadable_message (format=json)")}},
+         json::array({IdParam(), IdParam("messageId"),
+                      QueryParam("format", Enum({"raw", "json"}),
+                                 "raw (default): message/rfc822; json: OutboxMessageDetail")}));
 
-  json seq_answer = Answer("The sequence", Ref("Sequence"));
+  json seq_answer = Answer("The sequence", Ref("SequenceDetail"));
   p["/api/sequences/{id}"]["get"] =
       Op("One sequence with its counts", {{"200", seq_answer}, {"404", not_found_sequence}}, id);
   p["/api/sequences/{id}"]["patch"] =
@@ -317,13 +348,17 @@ json Paths() {
   p["/api/sequences/{id}/enrollments"]["get"] =
       Op("A sequence's enrollments, oldest first",
          {{"200", Answer("A page", Ref("EnrollmentPage"))},
-          {"400", ErrorAnswer("invalid_cursor")},
+          {"400", ErrorAnswer("invalid_cursor, invalid_field (details.field email: over 320 "
+                              "characters or not UTF-8)")},
           {"404", not_found_sequence},
           {"422", ErrorAnswer("invalid_status, invalid_limit")}},
          json::array(
              {IdParam(),
               QueryParam("status", Enum({"active", "completed", "replied", "cancelled", "bounced"}),
                          "Only this status"),
+              QueryParam("email", {{"type", "string"}, {"maxLength", 320}},
+                         "Only contacts whose address contains this text (literally, ignoring "
+                         "ASCII case); empty: no filter"),
               QueryParam("limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}},
                          "Default 50"),
               QueryParam("cursor", Str(), "nextCursor of the previous page")}));
@@ -404,7 +439,7 @@ json BuildDocument() {
         {"description",
          "Email sequences. Errors are {\"error\":{\"code\",\"message\",\"details\"}}. "
          "Unknown routes answer 404 route_not_found, wrong methods 405 "
-         "method_not_allowed."}}},
+         "method_not_allowed. GET/HEAD of paths outside /api/ and /u/ serve the web UI."}}},
       {"security", json::array({{{"bearerAuth", json::array()}}, {{"cookieAuth", json::array()}}})},
       {"paths", Paths()},
       {"components",

@@ -9,6 +9,7 @@
 
 #include "api/auth.h"
 #include "api/errors.h"
+#include "api/static_files.h"
 #include "api/text_checks.h"
 
 namespace mailmark {
@@ -283,13 +284,26 @@ void InstallRoutes(httplib::Server& server, std::vector<Route> routes, ApiContex
   auto plain = [compiled](const httplib::Request& req, httplib::Response& res) {
     NotRouted(*compiled, req, res);
   };
+  // GET (and so HEAD: httplib answers it with the GET handler, without the body) of any
+  // path outside the API and the unsubscribe pages is the web UI's.
+  auto get_or_ui = [compiled, ui_dir = context.options.ui_dir](const httplib::Request& req,
+                                                               httplib::Response& res) {
+    if (!ui_dir || !IsUiPath(req.path)) {
+      NotRouted(*compiled, req, res);
+      return;
+    }
+    StaticAnswer a = ServeUi(*ui_dir, req.path);
+    res.status = a.status;
+    for (const auto& [name, value] : a.headers) res.set_header(name, value);
+    res.set_content(a.body, a.content_type);
+  };
   auto with_body = [compiled, drain_limit](const httplib::Request& req, httplib::Response& res,
                                            const httplib::ContentReader& reader) {
     BodyStream stream(req, &reader, drain_limit);
     (void)stream.Read([](std::string_view) { return true; });
     NotRouted(*compiled, req, res);
   };
-  server.Get(".*", plain);
+  server.Get(".*", get_or_ui);
   server.Options(".*", plain);
   server.Post(".*", with_body);
   server.Put(".*", with_body);

@@ -4,12 +4,22 @@
 #include "api/json_mapping.h"
 #include "api/json_reader.h"
 #include "api/routes.h"
+#include "api/text_checks.h"
 #include "core/enrollment_rules.h"
 
 namespace mailmark {
 namespace {
 
 constexpr std::size_t kMaxBulkContacts = 10000;
+// No address is longer (RFC 5321's 64 + 1 + 255), so a longer search can only be a mistake.
+constexpr std::size_t kMaxEmailSearch = 320;
+
+// Characters, not bytes: UTF-8 continuation bytes are not counted.
+std::size_t Utf8Length(std::string_view text) {
+  std::size_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
 
 std::vector<Step> StepsOf(ApiContext& ctx, const Id& sequence_id) {
   std::optional<Sequence> s = ctx.store.GetSequence(sequence_id);
@@ -124,10 +134,20 @@ Result<Reply> List(ApiContext& ctx, Call& call) {
                      {{"field", "status"}});
     }
   }
+  std::string email = call.Query("email").value_or("");
+  if (!IsValidUtf8(email)) {
+    return BadRequest("invalid_field", "email must be UTF-8 text.", {{"field", "email"}});
+  }
+  if (Utf8Length(email) > kMaxEmailSearch) {
+    return BadRequest("invalid_field",
+                      "email must be at most " + std::to_string(kMaxEmailSearch) + " characters.",
+                      {{"field", "email"}});
+  }
   Result<std::size_t> limit = QueryCount(call, "limit", 50, 1, 1000);
   if (!limit) return limit.error();
   std::string cursor = call.Query("cursor").value_or("");
-  Result<EnrollmentPage> page = ctx.store.ListEnrollments(seq->id, status, *limit, cursor);
+  Result<EnrollmentPage> page =
+      ctx.store.SearchEnrollments(seq->id, EnrollmentFilter{status, email}, *limit, cursor);
   if (!page) return page.error();
   nlohmann::json list = nlohmann::json::array();
   for (const Enrollment& e : page->enrollments) list.push_back(EnrollmentJson(e, seq->steps));

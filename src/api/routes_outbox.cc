@@ -1,6 +1,7 @@
 // /api/mailboxes/{id}/outbox: what the built-in outbox transport captured for a mailbox.
 #include "api/access.h"
 #include "api/errors.h"
+#include "api/outbox_message.h"
 #include "api/routes.h"
 #include "mail/outbox_reader.h"
 
@@ -34,15 +35,24 @@ Result<Reply> List(ApiContext& ctx, Call& call) {
   return Reply::Json({{"messages", std::move(messages)}, {"total", total}});
 }
 
-Result<Reply> Raw(ApiContext& ctx, Call& call) {
+// One message: raw (message/rfc822) by default, or ?format=json for the web UI.
+Result<Reply> Show(ApiContext& ctx, Call& call) {
   Result<Mailbox> m = OwnedMailbox(ctx.store, *call.user, call.Param(0));
   if (!m) return m.error();
+  std::string format = call.Query("format").value_or("raw");
+  if (format != "raw" && format != "json") {
+    return BadRequest("invalid_field", "format must be json or raw (the default).",
+                      {{"field", "format"}});
+  }
   const std::string& message_id = call.Param(1);
   std::optional<std::filesystem::path> dir = DirOf(ctx, *m);
   std::optional<std::string> raw;
   if (dir && message_id.size() <= 998) raw = ReadOutboxMessage(*dir, message_id);
   if (!raw) return NotFound("message_not_found", "No such message in this mailbox's outbox.");
-  return Reply::Raw(std::move(*raw), "message/rfc822");
+  if (format == "raw") return Reply::Raw(std::move(*raw), "message/rfc822");
+  Result<nlohmann::json> shown = OutboxMessageJson(*raw);
+  if (!shown) return shown.error();
+  return Reply::Json(std::move(*shown));
 }
 
 }  // namespace
@@ -53,7 +63,8 @@ std::vector<Route> OutboxRoutes(ApiContext& ctx) {
   };
   return {
       {"GET", "/api/mailboxes/{id}/outbox", Access::kUser, BodyKind::kNone, bind(List)},
-      {"GET", "/api/mailboxes/{id}/outbox/{messageId*}", Access::kUser, BodyKind::kNone, bind(Raw)},
+      {"GET", "/api/mailboxes/{id}/outbox/{messageId*}", Access::kUser, BodyKind::kNone,
+       bind(Show)},
   };
 }
 

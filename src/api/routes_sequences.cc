@@ -9,8 +9,13 @@
 namespace mailmark {
 namespace {
 
-Reply SequenceReply(ApiContext& ctx, const Sequence& s, int status = 200) {
-  return Reply::Json(SequenceJson(s, ctx.store.CountEnrollments(s.id)), status);
+// A single sequence's answer: the list form plus its per-step figures.
+Result<Reply> SequenceReply(ApiContext& ctx, const Sequence& s) {
+  Result<std::vector<StepStats>> stats = ctx.store.CountStepStats(s.id);
+  if (!stats) return stats.error();
+  nlohmann::json body = SequenceJson(s, ctx.store.CountEnrollments(s.id));
+  body["stepStats"] = StepStatsJson(*stats);
+  return Reply::Json(std::move(body));
 }
 
 Result<Reply> Create(ApiContext& ctx, Call& call) {
@@ -30,7 +35,8 @@ Result<Reply> Create(ApiContext& ctx, Call& call) {
   s.created_at = s.updated_at = ctx.clock.Now();
   Result<Sequence> created = ctx.store.CreateSequence(s);
   if (!created) return created.error();
-  return SequenceReply(ctx, *created, 201);
+  // Nothing has happened on a new sequence's steps: it answers the list form.
+  return Reply::Json(SequenceJson(*created, SequenceCounts{}), 201);
 }
 
 Result<Reply> List(ApiContext& ctx, Call& call) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/result.h"
@@ -22,6 +23,9 @@ struct ApiOptions {
   // API asks the store itself on first use.
   std::string unsubscribe_secret;
   int threads = 8;
+  // The web UI's build folder, served for GET/HEAD outside /api/ and /u/ (static_files.h).
+  // Unset: only the API answers, and other paths are 404 route_not_found.
+  std::optional<std::filesystem::path> ui_dir;
 };
 
 struct ApiContext {

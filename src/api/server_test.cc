@@ -365,7 +365,11 @@ TEST_F(ApiTest, SequenceCreateAndGet) {
   EXPECT_EQ(
       a.json["counts"],
       json({{"active", 0}, {"completed", 0}, {"replied", 0}, {"cancelled", 0}, {"bounced", 0}}));
-  EXPECT_EQ(Get("/api/sequences/" + a.json["id"].get<std::string>(), alice_).json, a.json);
+  // GET adds the per-step figures (routes_ui_test.cc) to what POST answered.
+  json got = Get("/api/sequences/" + a.json["id"].get<std::string>(), alice_).json;
+  EXPECT_EQ(got["stepStats"].size(), 2u);
+  got.erase("stepStats");
+  EXPECT_EQ(got, a.json);
   Answer list = Get("/api/mailboxes/" + mailbox + "/sequences", alice_);
   ASSERT_EQ(list.json["sequences"].size(), 1u);
   EXPECT_EQ(list.json["sequences"][0], a.json);

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 
 #include <toml++/toml.h>
 
@@ -31,6 +32,8 @@ Status Apply(Config& c, const std::string& key, const std::string& value) {
     c.db = value;
   } else if (key == "public_url") {
     c.public_url = value;
+  } else if (key == "ui_dir") {
+    c.ui_dir = value;
   } else if (key == "log_level") {
     c.log_level = value;
   } else if (key == "workers" || key == "batch_size" || key == "api_threads") {
@@ -80,7 +83,8 @@ constexpr const char* kKeys[] = {"listen",
                                  "smtp_retry_delays",
                                  "smtp_retry_give_up",
                                  "imap_poll_interval",
-                                 "ooo_default_pause"};
+                                 "ooo_default_pause",
+                                 "ui_dir"};
 
 }  // namespace
 
@@ -119,6 +123,7 @@ Result<Config> LoadConfigFrom(const std::optional<std::string>& toml_text,
   if (overrides.listen) c.listen = *overrides.listen;
   if (overrides.data_dir) c.data_dir = *overrides.data_dir;
   if (overrides.db) c.db = *overrides.db;
+  if (overrides.ui_dir) c.ui_dir = *overrides.ui_dir;
   if (auto l = ParseListen(c.listen); !l) return l.error();
   if (c.public_url.empty()) c.public_url = "http://" + c.listen;
   while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
@@ -159,6 +164,14 @@ Result<ListenAddress> ParseListen(std::string_view text) {
   if (host.size() > 2 && host.front() == '[' && host.back() == ']')
     host = host.substr(1, host.size() - 2);
   return ListenAddress{host, port};
+}
+
+std::filesystem::path UiDir(const Config& config) {
+  if (!config.ui_dir.empty()) return config.ui_dir;
+  std::error_code ec;
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "ui";
+  return exe.parent_path() / "ui";
 }
 
 Result<std::filesystem::path> SqlitePath(const Config& config) {

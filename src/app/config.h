@@ -29,6 +29,8 @@ struct Config {
   Duration ooo_default_pause{0};
   std::size_t api_threads = 8;
   std::string log_level = "info";
+  // The web UI's build folder; empty: "ui" beside the mailmark executable (DefaultUiDir).
+  std::filesystem::path ui_dir;
 };
 
 // Settings a command line gave explicitly (they win over everything else).
@@ -37,6 +39,7 @@ struct ConfigOverrides {
   std::optional<std::string> data_dir;
   std::optional<std::string> db;
   std::optional<std::string> config_file;
+  std::optional<std::string> ui_dir;
 };
 
 // Reads the TOML file (if any: --config, else MAILMARK_CONFIG), then the environment, then
@@ -53,6 +56,11 @@ struct ListenAddress {
   int port = 0;
 };
 Result<ListenAddress> ParseListen(std::string_view text);
+
+// Where the web UI is served from: `ui_dir` when set, else the folder "ui" beside the
+// running executable (build/ui for build/mailmark). Whether it holds a build is checked at
+// each request.
+std::filesystem::path UiDir(const Config& config);
 
 // The SQLite file the configuration names, or 422 unsupported_db for other URLs.
 Result<std::filesystem::path> SqlitePath(const Config& config);

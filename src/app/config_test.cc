@@ -27,7 +27,8 @@ TEST(Config, FlagsBeatEnvironmentWhichBeatsTheFile) {
   std::string toml = "listen = \"0.0.0.0:9000\"\ndata_dir = \"/file\"\nworkers = 3\n";
   auto c = LoadConfigFrom(
       toml, Env({{"MAILMARK_DATA_DIR", "/env"}, {"MAILMARK_SMTP_RETRY_DELAYS", "200ms,500ms,1s"}}),
-      ConfigOverrides{std::string("127.0.0.1:1"), std::nullopt, std::nullopt, std::nullopt});
+      ConfigOverrides{std::string("127.0.0.1:1"), std::nullopt, std::nullopt, std::nullopt,
+                      std::nullopt});
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->listen, "127.0.0.1:1");
   EXPECT_EQ(c->data_dir, "/env");
@@ -95,6 +96,28 @@ TEST(Config, ParsesListenAddresses) {
   EXPECT_FALSE(ParseListen(":80"));
   EXPECT_FALSE(ParseListen("h:70000"));
   EXPECT_FALSE(ParseListen("h:80x"));
+}
+
+TEST(Config, UiDirFromFileEnvironmentOrFlag) {
+  auto defaults = LoadConfigFrom(std::nullopt, Env({}), {});
+  ASSERT_TRUE(defaults);
+  EXPECT_TRUE(defaults->ui_dir.empty());
+  // Unset: the folder "ui" beside the running program (here, the test binary).
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe");
+  EXPECT_EQ(UiDir(*defaults), exe.parent_path() / "ui");
+
+  auto file = LoadConfigFrom("ui_dir = \"/srv/ui\"", Env({}), {});
+  ASSERT_TRUE(file) << file.error().message;
+  EXPECT_EQ(UiDir(*file), "/srv/ui");
+  auto env = LoadConfigFrom("ui_dir = \"/srv/ui\"", Env({{"MAILMARK_UI_DIR", "/env/ui"}}), {});
+  ASSERT_TRUE(env) << env.error().message;
+  EXPECT_EQ(env->ui_dir, "/env/ui");
+  ConfigOverrides flag;
+  flag.ui_dir = "/flag/ui";
+  auto flagged =
+      LoadConfigFrom("ui_dir = \"/srv/ui\"", Env({{"MAILMARK_UI_DIR", "/env/ui"}}), flag);
+  ASSERT_TRUE(flagged) << flagged.error().message;
+  EXPECT_EQ(UiDir(*flagged), "/flag/ui");
 }
 
 TEST(Config, DatabaseUrls) {

@@ -30,6 +30,9 @@ int main(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "Serve the API and run the scheduler");
   serve->add_option("--listen", overrides.listen,
                     "HOST:PORT to listen on (env MAILMARK_LISTEN, default 127.0.0.1:8080)");
+  serve->add_option("--ui-dir", overrides.ui_dir,
+                    "Folder of the built web UI (env MAILMARK_UI_DIR, default: ui beside the "
+                    "mailmark executable)");
   AddStoreOptions(serve, overrides);
 
   auto* migrate = app.add_subcommand("migrate", "Create or upgrade the database schema");

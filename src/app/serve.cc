@@ -1,6 +1,8 @@
 // `mailmark serve`: the API and the scheduler in one process, stopped gracefully by SIGTERM.
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
+#include <system_error>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -8,6 +10,7 @@
 #include "api/credentials.h"
 #include "api/server.h"
 #include "app/commands.h"
+#include "app/config.h"
 #include "app/open_store.h"
 #include "core/ids.h"
 #include "engine/inbound_service.h"
@@ -108,6 +111,12 @@ int RunServe(const Config& config) {
   api_options.public_url = config.public_url;
   api_options.unsubscribe_secret = *unsubscribe_secret;
   api_options.threads = static_cast<int>(config.api_threads);
+  api_options.ui_dir = UiDir(config);
+  if (std::error_code ec; std::filesystem::is_regular_file(*api_options.ui_dir / "index.html", ec))
+    spdlog::info("web UI served from {}", api_options.ui_dir->string());
+  else
+    spdlog::warn("web UI not built ({} has no index.html): / says so until it is",
+                 api_options.ui_dir->string());
   ApiServer api(ApiContext{
       store, clock,
       // Any change may make something due sooner or touch a mailbox's IMAP settings; both

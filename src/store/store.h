@@ -40,6 +40,26 @@ struct SequenceCounts {
   std::int64_t active = 0, completed = 0, replied = 0, cancelled = 0, bounced = 0;
 };
 
+// What one send_email step came to (docs/api.md "stepStats"):
+//  - sent: its messages in state sent (a delivery report that bounces one later does not
+//    take it back);
+//  - bounced: its messages the transport refused for good (state failed), plus the
+//    enrollments that a delivery report bounced (status bounced without a failed message),
+//    counted on the step they had last sent;
+//  - replied: enrollments in status replied whose last sent step it is.
+struct StepStats {
+  Id step_id;
+  std::int64_t sent = 0, replied = 0, bounced = 0;
+  bool operator==(const StepStats&) const = default;
+};
+
+struct EnrollmentFilter {
+  std::optional<EnrollmentStatus> status;
+  // A piece of the contact's address, matched literally ('%' and '_' are plain characters)
+  // and without regard to ASCII case. Empty: no filter.
+  std::string email_contains;
+};
+
 // ---- inbound --------------------------------------------------------------------------------
 
 // One message we sent (any state: a reply or a bounce may name a message whose outcome was
@@ -151,6 +171,10 @@ class Store {
   virtual Result<Sequence> ApplyAction(const Id& sequence_id, SequenceAction action,
                                        Timestamp now) = 0;
   virtual SequenceCounts CountEnrollments(const Id& sequence_id) = 0;
+  // One StepStats per send_email step of the sequence as it is now, in step order (zeros for
+  // a step nothing happened on; steps removed by an edit are not reported). One grouped
+  // query. 404 sequence_not_found.
+  virtual Result<std::vector<StepStats>> CountStepStats(const Id& sequence_id) = 0;
 
   // ---- enrollments ----
   // One transaction for the whole batch; each contact decided by DecideEnrollment against
@@ -164,6 +188,11 @@ class Store {
   virtual Result<EnrollmentPage> ListEnrollments(const Id& sequence_id,
                                                  std::optional<EnrollmentStatus> status,
                                                  std::size_t limit, std::string_view cursor) = 0;
+  // ListEnrollments with every filter; cursors of either are interchangeable (they hold a
+  // position, not the filter).
+  virtual Result<EnrollmentPage> SearchEnrollments(const Id& sequence_id,
+                                                   const EnrollmentFilter& filter,
+                                                   std::size_t limit, std::string_view cursor) = 0;
   virtual std::vector<Message> ListMessages(const Id& enrollment_id) = 0;
   virtual std::vector<HistoryEntry> ListHistory(const Id& enrollment_id) = 0;
   // active → a final status (CheckTransition), with history. kBounced also adds the address

@@ -1,82 +1,101 @@
 #include "mail/smtp/smtp_transport.h"
 
 #include <algorithm>
-#include <atomic>
-#include <mutex>
-#include <thread>
 #include <utility>
 
-#include "mail/smtp/smtp_connection_pool.h"
-
 namespace mailmark {
-namespace {
 
-// One SendBatch call: workers (one per leased connection) take the next unsent message until
-// none is left, or until their server refuses to talk to them.
-class BatchRun {
- public:
-  BatchRun(std::span<const OutgoingMessage> messages, std::vector<SendResult>& results)
-      : messages_(messages), results_(results) {}
-
-  void Work(SmtpConnection& connection) {
-    for (;;) {
-      std::size_t i = next_.fetch_add(1);
-      if (i >= messages_.size()) return;
-      SendOutcome outcome = connection.Send(messages_[i]);
-      results_[i] = std::move(outcome.result);
-      if (outcome.scope == FailureScope::kServer) {
-        // Every further attempt on this worker would wait out the same refusal or timeout.
-        std::lock_guard lock(mu_);
-        if (server_error_.empty()) server_error_ = results_[i].response;
-        return;
-      }
-    }
-  }
-
-  // Messages no worker got to because every worker hit a server-level failure.
-  void FailUnattempted() {
-    for (std::size_t i = std::min(next_.load(), messages_.size()); i < messages_.size(); ++i) {
-      results_[i] = SendResult{SendStatus::kTemporaryFailure, "not attempted: " + server_error_};
-    }
-  }
-
- private:
-  std::span<const OutgoingMessage> messages_;
-  std::vector<SendResult>& results_;
-  std::atomic<std::size_t> next_{0};
-  std::mutex mu_;
-  std::string server_error_;
+struct SmtpTransport::Batch {
+  std::span<const OutgoingMessage> messages;
+  std::vector<SendResult> results;
+  std::size_t unfinished;
+  std::condition_variable done;
 };
 
-}  // namespace
-
-SmtpTransport::SmtpTransport(SmtpSettings settings, SmtpOptions options)
-    : pool_(std::make_unique<SmtpConnectionPool>(
-          SmtpConnectionConfig{std::move(settings), options.connect_timeout,
-                               options.command_timeout, options.helo_name},
-          options.connections)) {}
-
-SmtpTransport::~SmtpTransport() = default;
-
-std::vector<SendResult> SmtpTransport::SendBatch(std::span<const OutgoingMessage> messages) {
-  std::vector<SendResult> results(messages.size());
-  if (messages.empty()) return results;
-  BatchRun run(messages, results);
-  SmtpConnectionPool::Lease first = pool_->Acquire();
-  {
-    std::vector<std::jthread> helpers;
-    const std::size_t wanted = std::min(messages.size(), pool_->size());
-    for (std::size_t k = 1; k < wanted; ++k) {
-      std::optional<SmtpConnectionPool::Lease> lease = pool_->TryAcquire();
-      if (!lease) break;  // busy with another batch: this one makes do with fewer
-      helpers.emplace_back([&run, held = std::move(*lease)] { run.Work(*held); });
-    }
-    run.Work(*first);
-  }  // joins the helpers
-  run.FailUnattempted();
-  return results;
+SmtpTransport::SmtpTransport(SmtpSettings settings, SmtpOptions options) {
+  SmtpConnectionConfig config{std::move(settings), options.connect_timeout, options.command_timeout,
+                              options.helo_name};
+  const std::size_t count = std::max<std::size_t>(options.connections, 1);
+  for (std::size_t i = 0; i < count; ++i)
+    connections_.push_back(std::make_unique<SmtpConnection>(config));
 }
 
-std::uint64_t SmtpTransport::connections_opened() const { return pool_->connects(); }
+SmtpTransport::~SmtpTransport() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  work_.notify_all();
+  senders_.clear();  // joins: no sender touches a connection after this
+}
+
+std::vector<SendResult> SmtpTransport::SendBatch(std::span<const OutgoingMessage> messages) {
+  Batch batch{messages, std::vector<SendResult>(messages.size()), messages.size(), {}};
+  if (messages.empty()) return std::move(batch.results);
+  std::unique_lock lock(mu_);
+  for (std::size_t i = 0; i < messages.size(); ++i) queue_.push_back(Job{&batch, i});
+  // Only as many connections as there is work for: a trickle of mail keeps one open.
+  const std::size_t wanted = std::min(connections_.size(), queue_.size());
+  while (senders_.size() < wanted) {
+    std::size_t slot = senders_.size();
+    senders_.emplace_back([this, slot] { SenderLoop(slot); });
+  }
+  work_.notify_all();
+  batch.done.wait(lock, [&] { return batch.unfinished == 0; });
+  return std::move(batch.results);
+}
+
+void SmtpTransport::SenderLoop(std::size_t slot) {
+  SmtpConnection& connection = *connections_[slot];
+  // The round this sender was refused in; round_ never reaches kNever.
+  constexpr std::uint64_t kNever = ~std::uint64_t{0};
+  std::uint64_t sat_out_in = kNever;
+  std::unique_lock lock(mu_);
+  for (;;) {
+    work_.wait(lock, [&] { return stopping_ || (!queue_.empty() && sat_out_in != round_); });
+    if (stopping_) return;
+    sat_out_in = kNever;
+    Job job = queue_.front();
+    queue_.pop_front();
+    lock.unlock();
+    SendOutcome outcome = connection.Send(job.batch->messages[job.index]);
+    lock.lock();
+    const bool refused = outcome.scope == FailureScope::kServer;
+    std::string cause = refused ? outcome.result.response : std::string();
+    Finish(job, std::move(outcome.result));
+    if (refused) {
+      // Every further attempt on this connection would wait out the same refusal or timeout.
+      sat_out_in = round_;
+      if (++sitting_out_ >= senders_.size()) FailQueued(cause);
+    }
+    if (queue_.empty() && sitting_out_ > 0) {
+      // The next messages may find the server willing again: everyone tries afresh.
+      ++round_;
+      sitting_out_ = 0;
+      work_.notify_all();
+    }
+  }
+}
+
+void SmtpTransport::Finish(const Job& job, SendResult result) {
+  Batch& batch = *job.batch;
+  batch.results[job.index] = std::move(result);
+  if (--batch.unfinished == 0) batch.done.notify_all();  // under mu_: the batch outlives it
+}
+
+void SmtpTransport::FailQueued(const std::string& cause) {
+  while (!queue_.empty()) {
+    Job job = queue_.front();
+    queue_.pop_front();
+    Finish(job, SendResult{SendStatus::kTemporaryFailure, "not attempted: " + cause});
+  }
+}
+
+std::uint64_t SmtpTransport::connections_opened() const {
+  // A snapshot: exact when no batch is running.
+  std::uint64_t total = 0;
+  for (const auto& c : connections_) total += c->connects();
+  return total;
+}
 
 }  // namespace mailmark

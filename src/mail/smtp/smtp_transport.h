@@ -1,17 +1,23 @@
-// The `smtp` transport: delivers over a small pool of SMTP connections that stay open between
-// messages and batches (libcurl, one easy handle per connection).
+// The `smtp` transport: a queue of messages served by a few sender threads, each holding one
+// SMTP connection that stays open between messages and batches (libcurl, one easy handle
+// per connection).
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/model.h"
 #include "core/time.h"
+#include "mail/smtp/smtp_connection.h"
 #include "mail/transport.h"
 
 namespace mailmark {
@@ -23,31 +29,49 @@ struct SmtpOptions {
   std::string helo_name;  // EHLO argument; empty: this machine's host name
 };
 
-class SmtpConnectionPool;
-
-// Thread-safe: several workers may call SendBatch at once; they share the connections, each
-// connection serving one message at a time.
+// Thread-safe: several scheduler workers may call SendBatch at once. Their messages join one
+// queue in arrival order and every connection takes the next message as soon as it is free,
+// so concurrent batches share all the connections instead of splitting them unevenly.
 class SmtpTransport : public Transport {
  public:
   explicit SmtpTransport(SmtpSettings settings, SmtpOptions options = {});
-  ~SmtpTransport() override;  // closes the connections (QUIT)
+  ~SmtpTransport() override;  // stops the senders, closes the connections (QUIT)
   SmtpTransport(const SmtpTransport&) = delete;
   SmtpTransport& operator=(const SmtpTransport&) = delete;
 
-  // Spreads the batch over up to `connections` connections in parallel.
+  // Queues the batch and waits for every answer:
   //  - kSent: the server's final reply ("250 2.0.0 Ok: queued as ...").
-  //  - kPermanentFailure: a 5xx to MAIL FROM, RCPT TO or DATA, with the server's text.
+  //  - kPermanentFailure: a 5xx to RCPT TO or DATA, with the server's text.
   //  - kTemporaryFailure: 4xx, network errors, timeouts, TLS or login problems, 5xx before
-  //    the transaction. When the server cannot be used at all (refused, TLS, AUTH), the rest
-  //    of the batch is not attempted and fails temporarily with the same cause.
+  //    the transaction. A connection the server will not talk to at all (refused, TLS, AUTH)
+  //    sits out until the queue is empty; when every connection is sitting out, the queued
+  //    messages are not attempted and fail temporarily with the same cause.
   // A failed message costs its connection (libcurl closes it); the next one reconnects.
   std::vector<SendResult> SendBatch(std::span<const OutgoingMessage> messages) override;
 
-  // TCP connections opened so far, over all pooled connections: a measure of reuse.
+  // TCP connections opened so far, over all connections: a measure of reuse.
   std::uint64_t connections_opened() const;
 
  private:
-  std::unique_ptr<SmtpConnectionPool> pool_;
+  struct Batch;
+  struct Job {
+    Batch* batch;
+    std::size_t index;
+  };
+
+  void SenderLoop(std::size_t slot);
+  void Finish(const Job& job, SendResult result);  // with mu_ held
+  void FailQueued(const std::string& cause);       // with mu_ held
+
+  // Created up front (no I/O until first used); the senders start lazily, one per connection.
+  std::vector<std::unique_ptr<SmtpConnection>> connections_;
+  std::mutex mu_;
+  std::condition_variable work_;
+  std::deque<Job> queue_;
+  std::size_t sitting_out_ = 0;  // senders refused by the server in this round
+  std::uint64_t round_ = 0;      // a new round starts whenever the queue runs empty
+  bool stopping_ = false;
+  std::vector<std::jthread> senders_;  // last: stopped before the connections go
 };
 
 }  // namespace mailmark

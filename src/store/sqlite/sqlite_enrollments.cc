@@ -13,6 +13,17 @@ namespace {
 
 constexpr std::size_t kMaxPage = 1000;
 
+// `text` as a LIKE pattern that matches only itself (escaped with a backslash).
+std::string LikeLiteral(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out;
+}
+
 // What DecideEnrollment needs to know about one contact, read inside the enrolling
 // transaction so that the batch's own earlier rows count.
 EnrollmentFacts FactsFor(Connection& c, const Sequence& seq, const std::string& email, bool force) {
@@ -92,6 +103,12 @@ std::optional<Enrollment> SqliteStore::GetEnrollment(const Id& id) {
 Result<EnrollmentPage> SqliteStore::ListEnrollments(const Id& sequence_id,
                                                     std::optional<EnrollmentStatus> status,
                                                     std::size_t limit, std::string_view cursor) {
+  return SearchEnrollments(sequence_id, EnrollmentFilter{status, ""}, limit, cursor);
+}
+
+Result<EnrollmentPage> SqliteStore::SearchEnrollments(const Id& sequence_id,
+                                                      const EnrollmentFilter& filter,
+                                                      std::size_t limit, std::string_view cursor) {
   std::optional<ListPosition> after;
   if (!cursor.empty()) {
     after = DecodeCursor(cursor);
@@ -100,6 +117,7 @@ Result<EnrollmentPage> SqliteStore::ListEnrollments(const Id& sequence_id,
                        "This cursor was not made by this list; start again without one.");
   }
   limit = std::clamp<std::size_t>(limit, 1, kMaxPage);
+  const bool by_email = !filter.email_contains.empty();
   return Read("list enrollments", Result<EnrollmentPage>(StorageError()),
               [&](Connection& c) -> Result<EnrollmentPage> {
                 ReadTransaction snapshot(c);
@@ -107,13 +125,16 @@ Result<EnrollmentPage> SqliteStore::ListEnrollments(const Id& sequence_id,
                   return MakeError(ErrorKind::kNotFound, "sequence_not_found",
                                    "Sequence not found.");
                 std::string sql = std::string(kSelectEnrollment) + " WHERE e.sequence_id = ?";
-                if (status) sql += " AND e.status = ?";
+                if (filter.status) sql += " AND e.status = ?";
+                // SQLite's LIKE ignores ASCII case (case_sensitive_like is never turned on).
+                if (by_email) sql += " AND e.contact_email LIKE ? ESCAPE '\\'";
                 if (after) sql += " AND (e.created_at, e.pk) > (?, ?)";
                 sql += " ORDER BY e.created_at, e.pk LIMIT ?";
                 auto q = c.Prepare(sql);
                 int i = 0;
                 q.BindAt(++i, sequence_id);
-                if (status) q.BindAt(++i, ToString(*status));
+                if (filter.status) q.BindAt(++i, ToString(*filter.status));
+                if (by_email) q.BindAt(++i, "%" + LikeLiteral(filter.email_contains) + "%");
                 if (after) {
                   q.BindAt(++i, after->created_at);
                   q.BindAt(++i, after->pk);

@@ -3,6 +3,7 @@
 #include "store/sqlite/codec.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store_impl.h"
+#include "store/sqlite/storage_error.h"
 #include "store/sqlite/store_ops.h"
 
 namespace mailmark::sqlite {
@@ -141,6 +142,46 @@ SequenceCounts SqliteStore::CountEnrollments(const Id& sequence_id) {
     }
     return counts;
   });
+}
+
+Result<std::vector<StepStats>> SqliteStore::CountStepStats(const Id& sequence_id) {
+  // Failed messages are counted where they failed; an enrollment bounced by a delivery report
+  // has no failed message, and its bounce is put on the step it last sent.
+  static constexpr const char* kStepStats =
+      "SELECT step_id, SUM(sent), SUM(replied), SUM(bounced) FROM ("
+      " SELECT m.step_id AS step_id, m.state = 'sent' AS sent, 0 AS replied,"
+      "        m.state = 'failed' AS bounced"
+      "   FROM enrollments e JOIN messages m ON m.enrollment_id = e.id"
+      "  WHERE e.sequence_id = ?1 AND m.state IN ('sent', 'failed')"
+      " UNION ALL"
+      " SELECT e.last_step_id, 0, e.status = 'replied', e.status = 'bounced'"
+      "   FROM enrollments e"
+      "  WHERE e.sequence_id = ?1 AND e.status IN ('replied', 'bounced')"
+      "    AND e.last_step_id IS NOT NULL"
+      "    AND NOT (e.status = 'bounced' AND EXISTS (SELECT 1 FROM messages f"
+      "             WHERE f.enrollment_id = e.id AND f.state = 'failed'))"
+      ") GROUP BY step_id";
+  return Read("count step stats", Result<std::vector<StepStats>>(StorageError()),
+              [&](Connection& c) -> Result<std::vector<StepStats>> {
+                ReadTransaction snapshot(c);
+                auto seq = FindSequence(c, sequence_id);
+                if (!seq) return SequenceNotFound();
+                std::vector<StepStats> out;
+                for (const Step& step : seq->steps)
+                  if (step.type == StepType::kSendEmail) out.push_back(StepStats{step.id});
+                auto q = c.Prepare(kStepStats);
+                q.Bind(sequence_id);
+                while (q.Step()) {
+                  std::string id = q.Text(0);
+                  for (StepStats& s : out) {
+                    if (s.step_id != id) continue;
+                    s.sent = q.Int(1);
+                    s.replied = q.Int(2);
+                    s.bounced = q.Int(3);
+                  }
+                }
+                return out;
+              });
 }
 
 }  // namespace mailmark::sqlite

@@ -46,6 +46,7 @@ class SqliteStore final : public Store {
   Result<Sequence> ApplyAction(const Id& sequence_id, SequenceAction action,
                                Timestamp now) override;
   SequenceCounts CountEnrollments(const Id& sequence_id) override;
+  Result<std::vector<StepStats>> CountStepStats(const Id& sequence_id) override;
 
   Result<std::vector<EnrollOutcome>> Enroll(const Id& sequence_id,
                                             const std::vector<NewEnrollment>& batch,
@@ -54,6 +55,8 @@ class SqliteStore final : public Store {
   Result<EnrollmentPage> ListEnrollments(const Id& sequence_id,
                                          std::optional<EnrollmentStatus> status, std::size_t limit,
                                          std::string_view cursor) override;
+  Result<EnrollmentPage> SearchEnrollments(const Id& sequence_id, const EnrollmentFilter& filter,
+                                           std::size_t limit, std::string_view cursor) override;
   std::vector<Message> ListMessages(const Id& enrollment_id) override;
   std::vector<HistoryEntry> ListHistory(const Id& enrollment_id) override;
   Result<Enrollment> FinishEnrollment(const Id& id, EnrollmentStatus to, const std::string& cause,

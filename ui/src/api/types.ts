@@ -1,0 +1,219 @@
+// The shapes the Mailmark API answers (shared/spec/API.md, docs/api.md, src/api/json_mapping.cc).
+
+export type TlsMode = 'none' | 'starttls' | 'tls';
+
+export interface User {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export type Transport =
+  | { type: 'outbox' }
+  | {
+      type: 'smtp';
+      host: string;
+      port: number;
+      tls: TlsMode;
+      tlsVerify: boolean;
+      username: string;
+      bounceAddress?: string;
+      hasPassword: boolean;
+    };
+
+export interface ImapSettings {
+  host: string;
+  port: number;
+  tls: TlsMode;
+  username: string;
+  folder: string;
+  hasPassword: boolean;
+}
+
+export interface ImapStatus {
+  connected: boolean;
+  lastError: string;
+  at: string;
+}
+
+export interface Mailbox {
+  id: string;
+  name: string;
+  fromName: string;
+  fromEmail: string;
+  transport: Transport;
+  imap: ImapSettings | null;
+  dailyLimit: number | null;
+  imapStatus?: ImapStatus | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+// What a POST or PATCH sends. Passwords are write-only: left out, the stored one stays.
+export type TransportInput =
+  | { type: 'outbox' }
+  | {
+      type: 'smtp';
+      host: string;
+      port: number;
+      tls: TlsMode;
+      tlsVerify: boolean;
+      username: string;
+      bounceAddress?: string;
+      password?: string;
+    };
+
+export interface ImapInput {
+  host: string;
+  port: number;
+  tls: TlsMode;
+  username: string;
+  folder?: string;
+  password?: string;
+}
+
+export interface MailboxInput {
+  name?: string;
+  fromName?: string;
+  fromEmail?: string;
+  transport?: TransportInput;
+  imap?: ImapInput | null;
+  dailyLimit?: number | null;
+}
+
+export type SequenceStatus = 'active' | 'paused' | 'completed';
+export type EnrollmentStatus = 'active' | 'completed' | 'replied' | 'cancelled' | 'bounced';
+export const ENROLLMENT_STATUSES: readonly EnrollmentStatus[] = [
+  'active',
+  'completed',
+  'replied',
+  'cancelled',
+  'bounced',
+];
+
+export interface EmailStep {
+  id?: string;
+  type: 'send_email';
+  subject: string;
+  html: string;
+  text?: string;
+}
+
+export interface DelayStep {
+  id?: string;
+  type: 'delay';
+  delayMs: number;
+}
+
+export type Step = EmailStep | DelayStep;
+
+export type EnrollmentCounts = Record<EnrollmentStatus, number>;
+
+export interface StepStat {
+  stepId: string;
+  sent: number;
+  replied: number;
+  bounced: number;
+}
+
+export interface Sequence {
+  id: string;
+  mailboxId: string;
+  name: string;
+  status: SequenceStatus;
+  steps: Step[];
+  counts: EnrollmentCounts;
+  stepStats?: StepStat[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SequenceInput {
+  name: string;
+  steps: Step[];
+}
+
+export interface Enrollment {
+  id: string;
+  sequenceId: string;
+  contactEmail: string;
+  mergeFields: Record<string, string>;
+  status: EnrollmentStatus;
+  statusReason?: string;
+  currentStepId: string | null;
+  nextRunAt: string | null;
+  pausedUntil?: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type MessageState = 'sending' | 'sent' | 'failed';
+
+export interface EnrollmentMessage {
+  id: string;
+  stepId: string;
+  messageId: string;
+  subject: string;
+  sentAt: string | null;
+  status: MessageState;
+}
+
+export interface HistoryEntry {
+  at: string;
+  status: string;
+  cause: string;
+}
+
+export interface EnrollmentDetail extends Enrollment {
+  messages: EnrollmentMessage[];
+  history: HistoryEntry[];
+}
+
+export interface EnrollmentPage {
+  enrollments: Enrollment[];
+  nextCursor: string | null;
+}
+
+export interface EnrollInput {
+  contactEmail: string;
+  mergeFields?: Record<string, string>;
+  force?: boolean;
+}
+
+export interface ImportRowError {
+  line: number;
+  contactEmail: string;
+  code: string;
+  message: string;
+}
+
+export interface ImportResult {
+  enrolled: number;
+  errors: ImportRowError[];
+  errorCount?: number;
+  errorsTruncated?: boolean;
+}
+
+export interface OutboxEntry {
+  messageId: string;
+  to: string;
+  subject: string;
+  sentAt: string;
+  size?: number;
+}
+
+export interface OutboxPage {
+  messages: OutboxEntry[];
+  total: number;
+}
+
+export interface OutboxMessage {
+  messageId: string;
+  from: string;
+  to: string;
+  subject: string;
+  date: string;
+  text: string;
+  html: string;
+  headers: { name: string; value: string }[];
+}

@@ -1,0 +1,48 @@
+import { Anchor, Breadcrumbs, Group, Stack, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+
+export interface Crumb {
+  label: string;
+  to?: string;
+}
+
+interface Props {
+  title: ReactNode;
+  crumbs?: Crumb[];
+  badge?: ReactNode;
+  actions?: ReactNode;
+}
+
+export function PageHeader({ title, crumbs, badge, actions }: Props) {
+  return (
+    <Stack gap={4} mb="md">
+      {crumbs && crumbs.length > 0 && (
+        <Breadcrumbs separator="›" aria-label="Breadcrumb" style={{ flexWrap: 'wrap' }}>
+          {crumbs.map((c) =>
+            c.to ? (
+              <Anchor key={c.label + c.to} component={Link} to={c.to} size="sm">
+                {c.label}
+              </Anchor>
+            ) : (
+              <span key={c.label}>{c.label}</span>
+            ),
+          )}
+        </Breadcrumbs>
+      )}
+      <Group justify="space-between" align="center" gap="sm" wrap="wrap">
+        <Group gap="sm" wrap="wrap" style={{ minWidth: 0 }}>
+          <Title order={2} style={{ overflowWrap: 'anywhere' }}>
+            {title}
+          </Title>
+          {badge}
+        </Group>
+        {actions && (
+          <Group gap="xs" wrap="wrap">
+            {actions}
+          </Group>
+        )}
+      </Group>
+    </Stack>
+  );
+}

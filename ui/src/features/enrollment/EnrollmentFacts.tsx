@@ -1,0 +1,64 @@
+import type { ReactNode } from 'react';
+import { SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import type { EnrollmentDetail } from '../../api/types';
+import { TimeText } from '../../components/TimeText';
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Stack gap={2}>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <div>{children}</div>
+    </Stack>
+  );
+}
+
+export function EnrollmentFacts({ detail }: { detail: EnrollmentDetail }) {
+  const fields = Object.entries(detail.mergeFields);
+  return (
+    <Stack gap="md">
+      <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm">
+        <Fact label="Enrolled">
+          <TimeText value={detail.createdAt} />
+        </Fact>
+        <Fact label="Next step due">
+          <TimeText value={detail.nextRunAt} relative />
+        </Fact>
+        {detail.pausedUntil && (
+          <Fact label="Held until (out of office)">
+            <TimeText value={detail.pausedUntil} relative />
+          </Fact>
+        )}
+        {detail.statusReason && (
+          <Fact label="Reason">
+            <Text size="sm">{detail.statusReason}</Text>
+          </Fact>
+        )}
+      </SimpleGrid>
+      <div>
+        <Title order={4} size="h5" mb={4}>
+          Merge fields
+        </Title>
+        {fields.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            None.
+          </Text>
+        ) : (
+          <Table.ScrollContainer minWidth={320}>
+            <Table variant="vertical" withTableBorder fz="sm" aria-label="Merge fields">
+              <Table.Tbody>
+                {fields.map(([k, v]) => (
+                  <Table.Tr key={k}>
+                    <Table.Th w={180}>{k}</Table.Th>
+                    <Table.Td style={{ overflowWrap: 'anywhere' }}>{v}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </div>
+    </Stack>
+  );
+}

@@ -1,0 +1,39 @@
+import { screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { EnrollmentDetail } from '../../api/types';
+import { renderWithMantine } from '../../test/render';
+import { EnrollmentTimeline } from './EnrollmentTimeline';
+
+const detail: EnrollmentDetail = {
+  id: 'enr_1',
+  sequenceId: 'seq_1',
+  contactEmail: 'alice@acme.com',
+  mergeFields: {},
+  status: 'replied',
+  currentStepId: null,
+  nextRunAt: null,
+  createdAt: '2024-05-01T10:00:00Z',
+  updatedAt: '2024-05-05T10:00:00Z',
+  // The server lists messages and history separately; the timeline interleaves them.
+  messages: [
+    { id: 'msg_2', stepId: 's3', messageId: '<2@x>', subject: 'Re: Hello', sentAt: '2024-05-04T10:00:00Z', status: 'sent' },
+    { id: 'msg_1', stepId: 's1', messageId: '<1@x>', subject: 'Hello', sentAt: '2024-05-01T10:00:00Z', status: 'sent' },
+  ],
+  history: [
+    { at: '2024-05-01T10:00:00Z', status: 'active', cause: 'enrolled' },
+    { at: '2024-05-05T09:00:00Z', status: 'replied', cause: 'reply_received' },
+  ],
+};
+
+describe('enrollment timeline', () => {
+  it('lists messages and status changes merged in time order', () => {
+    const { container } = renderWithMantine(<EnrollmentTimeline detail={detail} />);
+    const items = [...container.querySelectorAll('[data-kind]')].map((el) => el.textContent ?? '');
+    expect(items).toHaveLength(4);
+    expect(items[0]).toMatch(/active.*Enrolled/);
+    expect(items[1]).toMatch(/Email: Hello.*sent/);
+    expect(items[2]).toMatch(/Email: Re: Hello/);
+    expect(items[3]).toMatch(/replied.*A reply was received/);
+    expect(screen.getAllByRole('time')).toHaveLength(4);
+  });
+});

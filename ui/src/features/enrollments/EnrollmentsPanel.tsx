@@ -1,0 +1,93 @@
+// The sequence's contacts: filter by status, search by email (debounced), page with the
+// server's cursors (a stack, so Previous goes back exactly).
+import { Button, Group, Stack, Text } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useEffect, useState } from 'react';
+import { sequenceApi } from '../../api/sequences';
+import type { EnrollmentStatus, Sequence } from '../../api/types';
+import { EmptyState } from '../../components/EmptyState';
+import { ErrorState } from '../../components/ErrorState';
+import { LoadingState } from '../../components/LoadingState';
+import { useLoad } from '../../hooks/useLoad';
+import { EnrollmentFilters } from './EnrollmentFilters';
+import { EnrollmentsTable } from './EnrollmentsTable';
+
+export const PAGE_SIZE = 25;
+
+interface Props {
+  sequence: Sequence;
+  refreshKey: number;
+  onFieldsSeen?: (keys: string[]) => void;
+}
+
+export function EnrollmentsPanel({ sequence, refreshKey, onFieldsSeen }: Props) {
+  const [status, setStatus] = useState<EnrollmentStatus | ''>('');
+  const [search, setSearch] = useState('');
+  const [debounced] = useDebouncedValue(search.trim(), 300);
+  // A new filter starts again at the first page: the stack belongs to the filter it was made for.
+  const filterKey = `${status}|${debounced}|${refreshKey}`;
+  const [paging, setPaging] = useState<{ key: string; cursors: (string | null)[] }>({
+    key: filterKey,
+    cursors: [null],
+  });
+  const cursors = paging.key === filterKey ? paging.cursors : [null];
+  const cursor = cursors[cursors.length - 1] ?? null;
+  const setCursors = (next: (string | null)[]) => setPaging({ key: filterKey, cursors: next });
+
+  const page = useLoad(
+    (signal) =>
+      sequenceApi.enrollments(sequence.id, { status, email: debounced, limit: PAGE_SIZE, cursor }, signal),
+    [sequence.id, status, debounced, cursor, refreshKey],
+  );
+
+  useEffect(() => {
+    if (!page.data || !onFieldsSeen) return;
+    const keys = new Set<string>();
+    for (const e of page.data.enrollments) Object.keys(e.mergeFields).forEach((k) => keys.add(k));
+    if (keys.size > 0) onFieldsSeen([...keys]);
+  }, [page.data, onFieldsSeen]);
+
+  const filtered = status !== '' || debounced !== '';
+  return (
+    <Stack gap="sm">
+      <EnrollmentFilters status={status} search={search} onStatus={setStatus} onSearch={setSearch} />
+      {page.error ? (
+        <ErrorState error={page.error} onRetry={page.reload} />
+      ) : !page.data ? (
+        <LoadingState label="Loading enrollments…" />
+      ) : page.data.enrollments.length === 0 ? (
+        <EmptyState title={filtered ? 'No enrollments match' : 'No contacts enrolled yet'}>
+          {filtered ? 'Try another status or search.' : 'Enroll a contact or import a CSV file.'}
+        </EmptyState>
+      ) : (
+        <EnrollmentsTable enrollments={page.data.enrollments} steps={sequence.steps} />
+      )}
+      <Group justify="space-between">
+        <Text size="sm" c="dimmed">
+          {page.loading && page.data ? 'Updating…' : `Page ${cursors.length}`}
+        </Text>
+        <Group gap="xs">
+          <Button
+            variant="default"
+            size="xs"
+            disabled={cursors.length <= 1}
+            onClick={() => setCursors(cursors.slice(0, -1))}
+          >
+            Previous
+          </Button>
+          <Button
+            variant="default"
+            size="xs"
+            disabled={!page.data?.nextCursor}
+            onClick={() => {
+              const next = page.data?.nextCursor;
+              if (next) setCursors([...cursors, next]);
+            }}
+          >
+            Next
+          </Button>
+        </Group>
+      </Group>
+    </Stack>
+  );
+}

@@ -1,0 +1,62 @@
+import { Alert, Group, Pagination, Text } from '@mantine/core';
+import { useState } from 'react';
+import { mailboxApi } from '../../api/mailboxes';
+import type { Mailbox } from '../../api/types';
+import { EmptyState } from '../../components/EmptyState';
+import { ErrorState } from '../../components/ErrorState';
+import { LoadingState } from '../../components/LoadingState';
+import { useLoad } from '../../hooks/useLoad';
+import { OutboxList } from './OutboxList';
+import { OutboxMessageModal } from './OutboxMessageModal';
+
+const PAGE_SIZE = 25;
+
+export function OutboxTab({ mailbox }: { mailbox: Mailbox }) {
+  const [page, setPage] = useState(1);
+  const [openId, setOpenId] = useState<string | null>(null);
+  const list = useLoad(
+    (signal) => mailboxApi.outbox(mailbox.id, PAGE_SIZE, (page - 1) * PAGE_SIZE, signal),
+    [mailbox.id, page],
+  );
+  const pages = list.data ? Math.max(1, Math.ceil(list.data.total / PAGE_SIZE)) : 1;
+
+  return (
+    <>
+      {mailbox.transport.type === 'smtp' && (
+        <Alert variant="light" mb="sm">
+          This mailbox sends through SMTP: the outbox only holds what it captured while it used the
+          local outbox.
+        </Alert>
+      )}
+      {list.error ? (
+        <ErrorState error={list.error} onRetry={list.reload} />
+      ) : !list.data ? (
+        <LoadingState label="Loading the outbox…" />
+      ) : list.data.messages.length === 0 ? (
+        <EmptyState title="The outbox is empty">
+          Emails this mailbox sends through the local outbox appear here.
+        </EmptyState>
+      ) : (
+        <>
+          <Text size="sm" c="dimmed" mb="xs">
+            {list.data.total} message{list.data.total === 1 ? '' : 's'}, newest first.
+          </Text>
+          <OutboxList messages={list.data.messages} onOpen={setOpenId} />
+          {pages > 1 && (
+            <Group justify="center" mt="md">
+              <Pagination
+                value={page}
+                onChange={setPage}
+                total={pages}
+                getControlProps={(control) => ({
+                  'aria-label': control === 'previous' ? 'Previous page' : control === 'next' ? 'Next page' : control,
+                })}
+              />
+            </Group>
+          )}
+        </>
+      )}
+      <OutboxMessageModal mailboxId={mailbox.id} messageId={openId} onClose={() => setOpenId(null)} />
+    </>
+  );
+}

@@ -1,0 +1,59 @@
+import { Tabs, Text } from '@mantine/core';
+import { Navigate, useNavigate, useParams } from 'react-router';
+import { mailboxApi } from '../api/mailboxes';
+import { ErrorState } from '../components/ErrorState';
+import { LoadingState } from '../components/LoadingState';
+import { PageHeader } from '../components/PageHeader';
+import { OutboxTab } from '../features/outbox/OutboxTab';
+import { SequencesTab } from '../features/mailboxes/SequencesTab';
+import { SettingsTab } from '../features/settings/SettingsTab';
+import { useLoad } from '../hooks/useLoad';
+
+const TABS = ['sequences', 'outbox', 'settings'] as const;
+type Tab = (typeof TABS)[number];
+
+export function MailboxPage() {
+  const { mailboxId = '', tab } = useParams();
+  const navigate = useNavigate();
+  const mailbox = useLoad((signal) => mailboxApi.get(mailboxId, signal), [mailboxId]);
+
+  if (!TABS.includes(tab as Tab)) {
+    return <Navigate to={`/mailboxes/${encodeURIComponent(mailboxId)}/sequences`} replace />;
+  }
+  if (mailbox.error && !mailbox.data) return <ErrorState error={mailbox.error} onRetry={mailbox.reload} />;
+  if (!mailbox.data) return <LoadingState label="Loading mailbox…" />;
+  const m = mailbox.data;
+
+  return (
+    <>
+      <PageHeader
+        title={m.name}
+        crumbs={[{ label: 'Mailboxes', to: '/mailboxes' }, { label: m.name }]}
+      />
+      <Text c="dimmed" size="sm" mt={-8} mb="md">
+        From {m.fromName ? `${m.fromName} <${m.fromEmail}>` : m.fromEmail} ·{' '}
+        {m.transport.type === 'smtp' ? 'SMTP' : 'local outbox'}
+      </Text>
+      <Tabs
+        value={tab}
+        onChange={(v) => v && navigate(`/mailboxes/${encodeURIComponent(mailboxId)}/${v}`)}
+        keepMounted={false}
+      >
+        <Tabs.List mb="md">
+          <Tabs.Tab value="sequences">Sequences</Tabs.Tab>
+          <Tabs.Tab value="outbox">Outbox</Tabs.Tab>
+          <Tabs.Tab value="settings">Settings</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="sequences">
+          <SequencesTab mailboxId={m.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="outbox">
+          <OutboxTab mailbox={m} />
+        </Tabs.Panel>
+        <Tabs.Panel value="settings">
+          <SettingsTab mailbox={m} onSaved={mailbox.setData} />
+        </Tabs.Panel>
+      </Tabs>
+    </>
+  );
+}
