@@ -1,19 +1,31 @@
 #include "mail/message_builder.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <utility>
 
-#include <gmime/gmime.h>
-
 #include "core/ids.h"
-#include "mail/gmime_runtime.h"
-#include "mail/gobject_ptr.h"
+#include "mail/base64.h"
 #include "mail/html_to_text.h"
+#include "mail/idn_address.h"
+#include "mail/quoted_printable.h"
 #include "mail/rfc2047.h"
+#include "mail/utf8.h"
 
+// The message is written straight into one string rather than built as a GMime object tree
+// and serialised: that cost ~57 µs a message, too much for thousands of messages a second.
 namespace mailmark {
 namespace {
+
+constexpr std::string_view kCrlf = "\r\n";
+constexpr std::size_t kFoldAt = 78;          // RFC 5322 section 2.1.1: lines SHOULD stay within
+constexpr std::size_t kMaxLine = 998;        // ... and MUST stay within
+constexpr std::size_t kMaxEncodedLine = 76;  // RFC 2047 section 2, lines with encoded-words
+// Longest address or message id kept: far beyond any real one (RFC 5321 allows 254 for an
+// address), and short enough that its header line stays within kMaxLine.
+constexpr std::size_t kMaxToken = 900;
 
 // Headers this builder writes itself; an extra header may not replace or duplicate them.
 constexpr std::string_view kOwnedHeaders[] = {
@@ -37,169 +49,174 @@ constexpr std::string_view kOwnedHeaders[] = {
     "return-path",
 };
 
-// Header values are single lines: CR, LF and other controls would end the header early and
-// let the rest pose as new headers (header injection), so each becomes a space.
-std::string SingleLine(std::string_view value) {
-  std::string out(value);
-  for (char& c : out) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7F) c = ' ';
-  }
-  return out;
+bool IsAscii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
-// Surrounding blanks are dropped: GMime trims unencoded values, so doing it always keeps
-// encoded and plain values alike.
+// Header values are single lines: CR, LF and other controls would end the header early and
+// let the rest pose as new headers (header injection), so each becomes a space. Surrounding
+// blanks are dropped so that encoded and plain values read alike.
 std::string TrimmedLine(std::string_view value) {
-  std::string line = SingleLine(value);
+  std::string line(value);
+  for (char& c : line) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) c = ' ';
+  }
   std::size_t begin = line.find_first_not_of(' ');
   if (begin == std::string::npos) return "";
   return line.substr(begin, line.find_last_not_of(' ') - begin + 1);
 }
 
-// Replaces what GMime would write for `header` with our own encoded-words (see rfc2047.h),
-// folded one word per line, then `tail` (e.g. " <addr>") where it still fits.
-void SetEncodedValue(GMimeHeader* header, std::string_view text, std::string_view tail = {}) {
-  constexpr std::size_t kMaxLine = 76;  // RFC 2047 section 2, for lines with encoded-words
-  std::size_t used = std::string_view(g_mime_header_get_name(header)).size() + 2;
-  std::string raw;
-  for (const std::string& word : EncodeWords(text, kMaxLine - used)) {
-    if (!raw.empty()) {
-      raw += '\n';
-      used = 0;
-    }
-    raw += ' ' + word;
-    used += 1 + word.size();
-  }
-  if (!tail.empty()) {
-    if (used + tail.size() > kMaxLine) raw += '\n';
-    raw += tail;
-  }
-  raw += '\n';  // GMime's raw values end in a newline; the DOS filter makes it CRLF
-  g_mime_header_set_raw_value(header, raw.c_str());
+// `value` cut to kMaxToken bytes, at a character boundary: only absurd input is that long.
+std::string Capped(std::string value) {
+  if (value.size() <= kMaxToken) return value;
+  std::size_t end = kMaxToken;
+  while (end > 0 && (static_cast<unsigned char>(value[end]) & 0xC0) == 0x80) --end;
+  value.resize(end);
+  return value;
 }
 
-// `value` (printable ASCII) as a raw header value, folded at blanks so lines stay within 78
-// characters where they can; nullopt when a run without blanks cannot fit in 998.
-// GMime's own formatter would instead turn any run over 78 characters, such as a long URL,
-// into encoded-words, which breaks List-Unsubscribe (RFC 2369 values are never decoded).
-std::optional<std::string> FoldedPlainValue(std::string_view name, std::string_view value) {
-  constexpr std::size_t kSoftLimit = 78;
-  constexpr std::size_t kHardLimit = 998;
-  std::string raw;
+// An address for a header: one line, bounded, with an ASCII domain where one exists.
+std::string HeaderAddress(std::string_view address) {
+  std::string line = Capped(TrimmedLine(address));
+  return IsAscii(line) ? line : WithAsciiDomain(line);
+}
+
+// "name: value" with `value` (printable ASCII, or an id or address as given) folded at blanks so
+// lines stay within 78 characters where they can. False, with nothing written, when a run without
+// blanks cannot fit in 998. Runs are never broken or encoded: a long URL must survive as is (RFC
+// 2369 values are never decoded).
+bool AppendFoldedField(std::string& out, std::string_view name, std::string_view value) {
+  std::size_t mark = out.size();
+  out += name;
+  out += ':';
   std::size_t used = name.size() + 1;
-  std::size_t start = 0;
   bool first = true;
-  while (start <= value.size()) {
+  for (std::size_t start = 0; start <= value.size();) {
     std::size_t end = std::min(value.find(' ', start), value.size());
     std::string_view word = value.substr(start, end - start);
-    if (!first && !word.empty() && used + 1 + word.size() > kSoftLimit) {
-      raw += '\n';  // folding: the blank that follows starts the continuation line
+    if (!first && !word.empty() && used + 1 + word.size() > kFoldAt) {
+      out += kCrlf;  // folding: the blank that follows starts the continuation line
       used = 0;
     }
-    raw += ' ';
-    raw += word;
+    out += ' ';
+    out += word;
     used += 1 + word.size();
-    if (used > kHardLimit) return std::nullopt;
+    if (used > kMaxLine) {
+      out.resize(mark);
+      return false;
+    }
     first = false;
     start = end + 1;
   }
-  raw += '\n';
-  return raw;
-}
-
-GMimeHeader* FindHeader(GMimeObject* object, const char* name) {
-  return g_mime_header_list_get_header(g_mime_object_get_header_list(object), name);
-}
-
-GMimeHeader* LastHeader(GMimeObject* object) {
-  GMimeHeaderList* list = g_mime_object_get_header_list(object);
-  return g_mime_header_list_get_header_at(list, g_mime_header_list_get_count(list) - 1);
-}
-
-// Plain folded text when `text` is printable ASCII that no reader would decode, else our
-// encoded-words: GMime's choice between the two is what this replaces.
-void SetPlainOrEncodedValue(GMimeHeader* header, std::string_view text) {
-  bool plain = std::all_of(text.begin(), text.end(), [](char c) { return c >= ' ' && c < 0x7F; }) &&
-               text.find("=?") == std::string_view::npos;
-  std::optional<std::string> folded;
-  if (plain) folded = FoldedPlainValue(g_mime_header_get_name(header), text);
-  if (folded)
-    g_mime_header_set_raw_value(header, folded->c_str());
-  else
-    SetEncodedValue(header, text);
-}
-
-bool IsValidHeaderName(std::string_view name) {
-  if (name.empty() || name.size() > 76) return false;
-  for (char c : name) {
-    if (c <= ' ' || c >= 0x7F || c == ':') return false;
-  }
+  out += kCrlf;
   return true;
 }
 
-bool IsOwnedHeader(std::string_view name) {
-  for (std::string_view owned : kOwnedHeaders) {
-    if (name.size() != owned.size()) continue;
-    bool same = true;
-    for (std::size_t i = 0; i < name.size() && same; ++i) {
-      char c = name[i];
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      same = c == owned[i];
+// "name: " + our own encoded-words for `text` (see rfc2047.h), one word per line, then `tail`
+// (e.g. " <addr>") where it still fits.
+void AppendEncodedField(std::string& out, std::string_view name, std::string_view text,
+                        std::string_view tail = {}) {
+  out += name;
+  out += ':';
+  std::size_t used = name.size() + 1;
+  bool first = true;
+  for (const std::string& word : EncodeWords(text, kMaxEncodedLine - (name.size() + 2))) {
+    if (!first) {
+      out += kCrlf;
+      used = 0;
     }
-    if (same) return true;
+    out += ' ';
+    out += word;
+    used += 1 + word.size();
+    first = false;
   }
-  return false;
+  if (!tail.empty()) {
+    if (used + tail.size() > kMaxEncodedLine) out += kCrlf;
+    out += tail;
+  }
+  out += kCrlf;
 }
 
-// LF line ends: GMime's DOS newline filter turns them into CRLF when the part is written.
-std::string UnixNewlines(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\r') {
-      out.push_back('\n');
-      if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
-    } else {
-      out.push_back(text[i]);
+bool IsPlainText(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= ' ' && c < 0x7F; }) &&
+         text.find("=?") == std::string_view::npos;
+}
+
+// Plain folded text when `text` is printable ASCII that no reader would decode and that folds
+// within 998, else our encoded-words.
+void AppendPlainOrEncodedField(std::string& out, std::string_view name, std::string_view text) {
+  if (IsPlainText(text) && AppendFoldedField(out, name, text)) return;
+  AppendEncodedField(out, name, text);
+}
+
+// RFC 5322 atext: what a display name may hold without quotes.
+bool IsAtext(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         std::string_view("!#$%&'*+-/=?^_`{|}~").find(c) != std::string_view::npos;
+}
+
+// `name` (trimmed printable ASCII) as an RFC 5322 phrase: bare when it is atoms separated by
+// single blanks, else a quoted-string. Readers collapse blank runs between bare atoms, so
+// those are quoted too.
+std::string Phrase(std::string_view name) {
+  bool bare =
+      std::all_of(name.begin(), name.end(), [](char c) { return IsAtext(c) || c == ' '; }) &&
+      name.find("  ") == std::string_view::npos;
+  if (bare) return std::string(name);
+  std::string quoted = "\"";
+  for (char c : name) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  quoted += '"';
+  return quoted;
+}
+
+void AppendFrom(std::string& out, const MessageInput& in) {
+  std::string name = TrimmedLine(in.from_name);
+  std::string address = HeaderAddress(in.from_email);
+  if (name.empty()) {
+    out += "From: " + address + "\r\n";
+    return;
+  }
+  std::string tail = " <" + address + ">";
+  // A long name stays on one line (998 is the limit, 78 only a recommendation): folded,
+  // GMime 3.2 keeps the line break in the name it reads, and as encoded-words split over
+  // lines, Python 3.11's email package reads a blank into the name at each split.
+  if (!NeedsEncodedWords(name)) {
+    std::string line = "From: " + Phrase(name) + tail;
+    if (line.size() <= kMaxLine) {
+      out += line;
+      out += kCrlf;
+      return;
     }
   }
-  return out;
+  AppendEncodedField(out, "From", name, tail);
 }
 
-std::string DosNewlines(std::string_view unix_text) {
-  std::string out;
-  out.reserve(unix_text.size() + unix_text.size() / 32);
-  for (char c : unix_text) {
-    if (c == '\n') out.push_back('\r');
-    out.push_back(c);
+void AppendSubject(std::string& out, std::string_view subject_input) {
+  std::string subject = TrimmedLine(subject_input);
+  if (NeedsEncodedWords(subject) || !AppendFoldedField(out, "Subject", subject)) {
+    AppendEncodedField(out, "Subject", subject);
   }
-  return out;
 }
 
-// A text/<subtype> part holding UTF-8 `content`. Mostly-ASCII text goes quoted-printable (it
-// stays readable), the rest base64; both keep every line short whatever the input.
-GObjectPtr<GMimeObject> TextPart(const char* subtype, std::string_view content) {
-  // The parts are labelled utf-8, so they must be: stray bytes become U+FFFD.
-  std::string body = UnixNewlines(ValidUtf8(content));
-  GMimeContentEncoding encoding =
-      g_mime_utils_best_encoding(reinterpret_cast<const unsigned char*>(body.data()), body.size());
-  if (encoding != GMIME_CONTENT_ENCODING_BASE64) {
-    encoding = GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
-  } else {
-    // base64 bypasses the newline filter's effect on the payload, so the canonical CRLF
-    // form of text (RFC 2045 section 6.8) is produced here.
-    body = DosNewlines(body);
+void AppendThreadHeaders(std::string& out, const std::vector<std::string>& references) {
+  std::string all;
+  std::string last;
+  for (const std::string& reference : references) {
+    std::string id = Capped(TrimmedLine(reference));
+    if (id.empty()) continue;
+    if (!all.empty()) all += ' ';
+    all += id;
+    last = std::move(id);
   }
-  GObjectPtr<GMimeTextPart> part(g_mime_text_part_new_with_subtype(subtype));
-  auto* object = GMIME_OBJECT(part.get());
-  g_mime_object_set_content_type_parameter(object, "charset", "utf-8");
-  GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(body.data(), body.size()));
-  GObjectPtr<GMimeDataWrapper> wrapper(
-      g_mime_data_wrapper_new_with_stream(stream.get(), GMIME_CONTENT_ENCODING_DEFAULT));
-  g_mime_part_set_content(GMIME_PART(part.get()), wrapper.get());
-  g_mime_part_set_content_encoding(GMIME_PART(part.get()), encoding);
-  return GObjectPtr<GMimeObject>(GMIME_OBJECT(part.release()));
+  if (all.empty()) return;
+  // Each id is capped, so both always fold within the limits.
+  AppendFoldedField(out, "In-Reply-To", last);
+  AppendFoldedField(out, "References", all);
 }
 
 // A URI that can go into List-Unsubscribe as is: printable ASCII without blanks or angle
@@ -217,7 +234,7 @@ std::optional<std::string> UsableUri(const std::optional<std::string>& uri) {
 }
 
 // RFC 2369 List-Unsubscribe plus, with an https URL, RFC 8058 one-click.
-void SetListUnsubscribe(GMimeObject* object, const MessageInput& in) {
+void AppendListUnsubscribe(std::string& out, const MessageInput& in) {
   std::optional<std::string> url = UsableUri(in.list_unsubscribe_url);
   std::optional<std::string> mailto = UsableUri(in.list_unsubscribe_mailto);
   std::string value;
@@ -227,87 +244,157 @@ void SetListUnsubscribe(GMimeObject* object, const MessageInput& in) {
     value += '<' + *uri + '>';
   }
   if (value.empty()) return;
-  g_mime_object_set_header(object, "List-Unsubscribe", value.c_str(), nullptr);
-  SetPlainOrEncodedValue(FindHeader(object, "List-Unsubscribe"), value);
-  if (url) {
-    g_mime_object_set_header(object, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click",
-                             nullptr);
-  }
+  AppendFoldedField(out, "List-Unsubscribe", value);  // URIs are bounded, so it always fits
+  if (url) out += "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n";
 }
 
-void SetAddresses(GMimeMessage* message, const MessageInput& in) {
-  std::string from_name = TrimmedLine(in.from_name);
-  std::string from_email = TrimmedLine(in.from_email);
-  GObjectPtr<InternetAddress> from(internet_address_mailbox_new(
-      from_name.empty() ? nullptr : from_name.c_str(), from_email.c_str()));
-  // Without an explicit charset GMime may pick a legacy one (iso-8859-1) for the name.
-  internet_address_set_charset(from.get(), "utf-8");
-  internet_address_list_add(g_mime_message_get_from(message), from.get());
-  GMimeHeader* header = FindHeader(GMIME_OBJECT(message), "From");
-  if (NeedsEncodedWords(from_name) && header != nullptr) {
-    SetEncodedValue(header, from_name, " <" + from_email + ">");
-  }
-
-  GObjectPtr<InternetAddress> to(
-      internet_address_mailbox_new(nullptr, TrimmedLine(in.to_email).c_str()));
-  internet_address_list_add(g_mime_message_get_to(message), to.get());
+bool IsValidHeaderName(std::string_view name) {
+  if (name.empty() || name.size() > 76) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return c > ' ' && c < 0x7F && c != ':'; });
 }
 
-void SetThreadHeaders(GMimeObject* object, const std::vector<std::string>& references) {
-  std::string all;
-  std::string last;
-  for (const std::string& reference : references) {
-    std::string id = TrimmedLine(reference);
-    if (id.empty()) continue;
-    if (!all.empty()) all += ' ';
-    all += id;
-    last = std::move(id);
+bool IsOwnedHeader(std::string_view name) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  return std::any_of(std::begin(kOwnedHeaders), std::end(kOwnedHeaders),
+                     [&](std::string_view owned) {
+                       return owned.size() == name.size() &&
+                              std::equal(name.begin(), name.end(), owned.begin(),
+                                         [&](char a, char b) { return lower(a) == b; });
+                     });
+}
+
+std::string WithLfLineEnds(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r') {
+      out.push_back('\n');
+      if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+    } else {
+      out.push_back(text[i]);
+    }
   }
-  if (all.empty()) return;
-  g_mime_object_set_header(object, "In-Reply-To", last.c_str(), nullptr);
-  g_mime_object_set_header(object, "References", all.c_str(), nullptr);
+  return out;
+}
+
+// A body ready for its transfer encoding: valid UTF-8 (the parts are labelled utf-8) with LF
+// line ends. `text` views the caller's content when that is already so, which is the common
+// case, so the struct stays where it is made.
+struct TextBody {
+  TextBody(const char* subtype, std::string_view content);
+  TextBody(const TextBody&) = delete;
+  TextBody& operator=(const TextBody&) = delete;
+
+  const char* subtype;
+  std::string storage;  // the content, repaired, when it needed repairs
+  std::string_view text;
+  std::size_t high_bytes = 0;
+  bool base64 = false;
+  std::size_t lines = 0;  // counted for base64 only, which turns each LF into CRLF
+};
+
+// Bytes >= 0x80, eight at a time: this runs over every body of every message.
+std::size_t HighBytes(std::string_view text) {
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+  std::size_t count = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, text.data() + i, 8);
+    // One bit per high byte, summed into the top byte by the multiplication (portable, where
+    // std::popcount is a library call without -mpopcnt).
+    count += static_cast<std::size_t>((((word & kHighBits) >> 7) * 0x0101010101010101ULL) >> 56);
+  }
+  for (; i < text.size(); ++i) count += static_cast<unsigned char>(text[i]) >> 7;
+  return count;
+}
+
+// Mostly-ASCII text goes quoted-printable (it stays readable), the rest base64, by GMime's
+// rule (g_mime_utils_best_encoding): base64 once more than 17 % of the bytes are non-ASCII.
+TextBody::TextBody(const char* subtype_name, std::string_view content)
+    : subtype(subtype_name), text(content) {
+  high_bytes = HighBytes(text);
+  if (high_bytes > 0 && !IsValidUtf8(text)) {
+    storage = ValidUtf8(text);
+    text = storage;
+  }
+  if (text.find('\r') != std::string_view::npos) {
+    storage = WithLfLineEnds(text);
+    text = storage;
+  }
+  if (text.data() != content.data()) high_bytes = HighBytes(text);
+  base64 = static_cast<double>(high_bytes) > static_cast<double>(text.size()) * 0.17;
+  if (base64) lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+std::size_t EncodedSizeEstimate(const TextBody& body) {
+  std::size_t n = body.text.size();
+  if (body.base64) return Base64LinesSize(n + body.lines) + 4;
+  return n + 2 * body.high_bytes + n / 20 + 16;  // escapes, CRLFs and soft breaks
+}
+
+void AppendPart(std::string& out, std::string_view boundary, const TextBody& body) {
+  out += "--";
+  out += boundary;
+  out += "\r\nContent-Type: text/";
+  out += body.subtype;
+  out += "; charset=utf-8\r\nContent-Transfer-Encoding: ";
+  if (body.base64) {
+    out += "base64\r\n\r\n";
+    // Base64 carries the canonical CRLF form of text (RFC 2045 section 6.8).
+    std::string crlf;
+    crlf.reserve(body.text.size() + body.lines);
+    for (char c : body.text) {
+      if (c == '\n') crlf.push_back('\r');
+      crlf.push_back(c);
+    }
+    AppendBase64Lines(crlf, out);
+  } else {
+    out += "quoted-printable\r\n\r\n";
+    AppendQuotedPrintable(body.text, out);
+  }
+  out += kCrlf;
 }
 
 }  // namespace
 
 std::string BuildMessage(const MessageInput& in) {
-  EnsureGMimeInitialized();
-  GObjectPtr<GMimeMessage> message(g_mime_message_new(TRUE));
-  auto* object = GMIME_OBJECT(message.get());
+  std::string derived_text = in.text ? std::string() : HtmlToText(in.html);
+  TextBody text("plain", in.text ? *in.text : derived_text);
+  TextBody html("html", in.html);
+  // Random, so no text can be crafted to contain it; and "=_" never occurs in quoted-printable
+  // or base64 output, so the encoded parts cannot contain it either.
+  std::string boundary = "=_mm_" + RandomHex(16);
 
-  SetAddresses(message.get(), in);
-  std::string subject = TrimmedLine(in.subject);
-  g_mime_message_set_subject(message.get(), subject.c_str(), "utf-8");
-  GMimeHeader* subject_header = FindHeader(object, "Subject");
-  if (NeedsEncodedWords(subject) && subject_header != nullptr) {
-    SetEncodedValue(subject_header, subject);
-  }
-  g_mime_object_set_header(object, "Date", FormatRfc5322(in.date).c_str(), nullptr);
-  g_mime_object_set_header(object, "Message-ID", SingleLine(in.message_id).c_str(), nullptr);
-  SetThreadHeaders(object, in.references);
+  std::size_t estimate = 1024 + 3 * (in.subject.size() + in.from_name.size()) +
+                         EncodedSizeEstimate(text) + EncodedSizeEstimate(html);
+  for (const std::string& reference : in.references) estimate += reference.size() + 3;
+  for (const auto& [name, value] : in.extra_headers) estimate += name.size() + 3 * value.size() + 8;
+  std::string out;
+  out.reserve(estimate);
 
-  SetListUnsubscribe(object, in);
+  AppendFrom(out, in);
+  out += "To: " + HeaderAddress(in.to_email) + "\r\n";
+  AppendSubject(out, in.subject);
+  out += "Date: " + FormatRfc5322(in.date) + "\r\n";
+  // Ids are never encoded-words: readers match them byte for byte.
+  AppendFoldedField(out, "Message-ID", Capped(TrimmedLine(in.message_id)));
+  AppendThreadHeaders(out, in.references);
+  AppendListUnsubscribe(out, in);
   for (const auto& [name, value] : in.extra_headers) {
     if (!IsValidHeaderName(name) || IsOwnedHeader(name)) continue;
-    std::string line = TrimmedLine(value);
-    g_mime_object_append_header(object, name.c_str(), line.c_str(), "utf-8");
-    SetPlainOrEncodedValue(LastHeader(object), line);
+    AppendPlainOrEncodedField(out, name, TrimmedLine(value));
   }
-
-  GObjectPtr<GMimeMultipart> alternative(g_mime_multipart_new_with_subtype("alternative"));
-  // Our own random boundary: cannot collide with body text, and needs no GMime RNG state.
-  g_mime_multipart_set_boundary(alternative.get(), ("=_mm_" + RandomHex(16)).c_str());
-  std::string derived_text = in.text ? std::string() : HtmlToText(in.html);
-  GObjectPtr<GMimeObject> text_part = TextPart("plain", in.text ? *in.text : derived_text);
-  GObjectPtr<GMimeObject> html_part = TextPart("html", in.html);
-  g_mime_multipart_add(alternative.get(), text_part.get());  // text first, html last: the
-  g_mime_multipart_add(alternative.get(), html_part.get());  // last is the preferred form
-  g_mime_message_set_mime_part(message.get(), GMIME_OBJECT(alternative.get()));
-
-  FormatOptionsPtr options(g_mime_format_options_new());
-  g_mime_format_options_set_newline_format(options.get(), GMIME_NEWLINE_FORMAT_DOS);
-  GCharPtr raw(g_mime_object_to_string(object, options.get()));
-  return raw ? std::string(raw.get()) : std::string();
+  out += "MIME-Version: 1.0\r\nContent-Type: multipart/alternative;\r\n boundary=\"";
+  out += boundary;
+  out += "\"\r\n\r\n";
+  AppendPart(out, boundary, text);  // text first, html last: the last is the preferred form
+  AppendPart(out, boundary, html);
+  out += "--";
+  out += boundary;
+  out += "--\r\n";
+  return out;
 }
 
 }  // namespace mailmark

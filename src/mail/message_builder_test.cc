@@ -1,6 +1,7 @@
 #include "mail/message_builder.h"
 
 #include <random>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "mail/gmime_runtime.h"
 #include "mail/gobject_ptr.h"
 #include "mail/html_to_text.h"
+#include "mail/rfc2047.h"
 
 namespace mailmark {
 namespace {
@@ -477,6 +479,247 @@ TEST(MessageBuilderTest, IsThreadSafe) {
   }
   for (std::thread& thread : threads) thread.join();
   for (int t = 0; t < kThreads; ++t) EXPECT_EQ(failures[static_cast<std::size_t>(t)], 0) << t;
+}
+
+// The boundary of a built message, from its Content-Type header.
+std::string BoundaryOf(const std::string& raw) {
+  std::smatch match;
+  if (!std::regex_search(raw, match, std::regex("boundary=\"([^\"]+)\""))) return "";
+  return match[1];
+}
+
+std::size_t Occurrences(std::string_view text, std::string_view needle) {
+  std::size_t count = 0;
+  for (std::size_t at = text.find(needle); at != std::string_view::npos;
+       at = text.find(needle, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+TEST(MessageBuilderTest, WireFormatIsExact) {
+  MessageInput in = BasicInput();
+  in.references = {"<a@x.test>", "<b@x.test>"};
+  in.list_unsubscribe_url = "https://app.example.com/u/abc123";
+  in.list_unsubscribe_mailto = "mailto:unsubscribe@example.com?subject=abc123";
+  in.extra_headers = {{"X-Mailmark-Enrollment", "enr_123"}, {"X-Note", "Grüße"}};
+  in.text = "Hi Bob,\n\nSee the docs: https://x.test/d\n";
+  std::string raw = BuildMessage(in);
+  std::string boundary = BoundaryOf(raw);
+  EXPECT_TRUE(std::regex_match(boundary, std::regex("=_mm_[0-9a-f]{32}"))) << boundary;
+  EXPECT_EQ(raw,
+            "From: Ann Sender <ann@example.com>\r\n"
+            "To: bob@example.org\r\n"
+            "Subject: Hello Bob\r\n"
+            "Date: " +
+                FormatRfc5322(in.date) +
+                "\r\n"
+                "Message-ID: <0123456789abcdef0123456789abcdef@example.com>\r\n"
+                "In-Reply-To: <b@x.test>\r\n"
+                "References: <a@x.test> <b@x.test>\r\n"
+                "List-Unsubscribe: <https://app.example.com/u/abc123>,\r\n"
+                " <mailto:unsubscribe@example.com?subject=abc123>\r\n"
+                "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
+                "X-Mailmark-Enrollment: enr_123\r\n"
+                "X-Note: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\n"
+                "MIME-Version: 1.0\r\n"
+                "Content-Type: multipart/alternative;\r\n"
+                " boundary=\"" +
+                boundary +
+                "\"\r\n"
+                "\r\n"
+                "--" +
+                boundary +
+                "\r\n"
+                "Content-Type: text/plain; charset=utf-8\r\n"
+                "Content-Transfer-Encoding: quoted-printable\r\n"
+                "\r\n"
+                "Hi Bob,\r\n"
+                "\r\n"
+                "See the docs: https://x.test/d\r\n"
+                "\r\n"
+                "--" +
+                boundary +
+                "\r\n"
+                "Content-Type: text/html; charset=utf-8\r\n"
+                "Content-Transfer-Encoding: quoted-printable\r\n"
+                "\r\n"
+                "<p>Hi <b>Bob</b>,</p><p>See <a href=3D\"https://x.test/d\">the docs</a>.</p>\r\n"
+                "--" +
+                boundary + "--\r\n");
+}
+
+TEST(MessageBuilderTest, DisplayNamesAreQuotedOnlyWhenNeeded) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"Ann-Marie O'Neil", "From: Ann-Marie O'Neil <ann@example.com>\r\n"},
+      {"spaced  name", "From: \"spaced  name\" <ann@example.com>\r\n"},
+      {"Doe, \"J\\\" <x>", "From: \"Doe, \\\"J\\\\\\\" <x>\" <ann@example.com>\r\n"},
+      {"Dr. Who", "From: \"Dr. Who\" <ann@example.com>\r\n"},
+      {"Jörg", "From: =?UTF-8?Q?J=C3=B6rg?= <ann@example.com>\r\n"},
+      {"", "From: ann@example.com\r\n"},
+  };
+  for (const auto& [name, line] : cases) {
+    MessageInput in = BasicInput();
+    in.from_name = name;
+    std::string raw = BuildMessage(in);
+    EXPECT_TRUE(raw.starts_with(line)) << raw;
+    auto message = Parse(raw);
+    EXPECT_EQ(FromName(message.get()), name) << raw;
+    EXPECT_EQ(FirstAddr(g_mime_message_get_from(message.get())), "ann@example.com");
+  }
+}
+
+// Folded, GMime would read the line break into the name; as encoded-words, Python 3.11 would
+// read blanks into it.
+TEST(MessageBuilderTest, LongPlainNamesStayOnOneLine) {
+  MessageInput in = BasicInput();
+  for (const std::string& name :
+       {"Ann " + std::string(60, 'a') + " " + std::string(60, 'b') + " Sender",
+        "Dr.  " + std::string(60, 'a') + "  \"" + std::string(60, 'b') + "\""}) {
+    in.from_name = name;
+    std::string raw = BuildMessage(in);
+    std::string from = raw.substr(0, raw.find("\r\n"));
+    EXPECT_EQ(from.find("=?"), std::string::npos) << from;
+    EXPECT_TRUE(from.ends_with(" <ann@example.com>")) << from;
+    auto message = Parse(raw);
+    EXPECT_EQ(FromName(message.get()), in.from_name) << from;
+    EXPECT_EQ(FirstAddr(g_mime_message_get_from(message.get())), "ann@example.com");
+  }
+  // Past the line limit only encoded-words can carry it.
+  in.from_name = std::string(30, 'n') + " " + std::string(70, 'a') + " " + std::string(70, 'b');
+  for (int i = 0; i < 5; ++i) in.from_name += " " + in.from_name.substr(0, 171);
+  ASSERT_FALSE(NeedsEncodedWords(in.from_name));
+  std::string raw = BuildMessage(in);
+  ExpectWellFormedWire(raw);
+  EXPECT_TRUE(raw.starts_with("From: =?UTF-8?Q?")) << raw;
+  EXPECT_EQ(FromName(Parse(raw).get()), in.from_name);
+}
+
+TEST(MessageBuilderTest, InternationalDomainsAreAsciiInHeaders) {
+  MessageInput in = BasicInput();
+  in.from_email = "ann@bücher.test";
+  in.to_email = "bob@münchen.example";
+  std::string raw = BuildMessage(in);
+  EXPECT_NE(raw.find("\r\nTo: bob@xn--mnchen-3ya.example\r\n"), std::string::npos) << raw;
+  EXPECT_TRUE(raw.starts_with("From: Ann Sender <ann@xn--bcher-kva.test>\r\n")) << raw;
+}
+
+TEST(MessageBuilderTest, AbsurdlyLongAddressesAndIdsStayWithinLineLimits) {
+  MessageInput in = BasicInput();
+  in.from_name = "Jörg";
+  in.from_email = std::string(1500, 'f') + "@x.test";
+  in.to_email = std::string(1500, 't') + "@x.test";
+  in.message_id = "<" + std::string(1500, 'm') + "@x.test>";
+  in.references = {"<" + std::string(1500, 'r') + "@x.test>", "<ok@x.test>"};
+  in.extra_headers = {{"X-Long", std::string(1500, 'e')}};
+  std::string raw = BuildMessage(in);
+  ExpectWellFormedWire(raw);
+  EXPECT_NE(raw.find("\r\nMessage-ID: <" + std::string(899, 'm') + "\r\n"), std::string::npos);
+  auto message = Parse(raw);
+  ASSERT_TRUE(message);
+  EXPECT_EQ(Header(message.get(), "X-Long"), std::string(1500, 'e'));  // encoded-words, intact
+  EXPECT_EQ(Header(message.get(), "In-Reply-To"), "<ok@x.test>");
+  EXPECT_EQ(FromName(message.get()), "Jörg");
+}
+
+TEST(MessageBuilderTest, BoundaryLookalikesInBodiesStayContent) {
+  MessageInput in = BasicInput();
+  std::string boundary = BoundaryOf(BuildMessage(in));
+  in.html = "<p>x</p>\n--" + boundary + "\n--" + boundary + "--\n--=_mm_\n";
+  in.text = "--" + boundary + "\r\n--=_mm_ text\n";
+  std::string raw = BuildMessage(in);
+  std::string own = BoundaryOf(raw);
+  EXPECT_NE(own, boundary);
+  EXPECT_EQ(Occurrences(raw, "--" + own), 3u);
+  EXPECT_EQ(Occurrences(raw, "\r\n--=_mm_"), 3u) << raw;  // only our three delimiter lines
+  auto message = Parse(raw);
+  Parts parts = AlternativeParts(message.get());
+  ASSERT_TRUE(parts.text && parts.html);
+  EXPECT_EQ(DecodedContent(parts.html), in.html);
+  EXPECT_EQ(DecodedContent(parts.text), "--" + boundary + "\n--=_mm_ text\n");
+}
+
+GMimeContentEncoding EncodingOf(GMimeObject* part) {
+  return g_mime_part_get_content_encoding(GMIME_PART(part));
+}
+
+// GMime's rule (g_mime_utils_best_encoding), which the builder keeps: base64 once more than 17 %
+// of the bytes are non-ASCII.
+TEST(MessageBuilderTest, TransferEncodingFollowsTheShareOfNonAsciiBytes) {
+  auto text_encoding = [](const std::string& text) {
+    MessageInput in = BasicInput();
+    in.text = text;
+    auto message = Parse(BuildMessage(in));
+    Parts parts = AlternativeParts(message.get());
+    EXPECT_EQ(DecodedContent(parts.text), text);
+    return EncodingOf(parts.text);
+  };
+  std::string e = "é";     // 2 non-ASCII bytes
+  std::string euro = "€";  // 3
+  EXPECT_EQ(text_encoding(e + e + e + e + e + e + e + euro + std::string(83, 'a')),
+            GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);  // 17 of 100
+  EXPECT_EQ(text_encoding(e + e + e + e + e + e + e + e + e + std::string(82, 'a')),
+            GMIME_CONTENT_ENCODING_BASE64);  // 18 of 100
+  EXPECT_EQ(text_encoding(""), GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+  EXPECT_EQ(text_encoding("日本語"), GMIME_CONTENT_ENCODING_BASE64);
+}
+
+// Whatever the bodies hold, each part decodes back to exactly the (repaired) input, in both
+// transfer encodings, and the message keeps the wire rules.
+TEST(MessageBuilderTest, RandomBodiesDecodeExactly) {
+  std::mt19937 rng(99);
+  const std::vector<std::string> units = {"a", "Z", "7",    " ",     "\t", "\n", "\r\n", "\r",
+                                          "=", ".", "F",    "From ", "-",  "ü",  "日",   "🚀",
+                                          "<", ">", "\xFF", "\xC3",  "=_", "~",  "\x01", "?="};
+  auto random_text = [&] {
+    std::string text;
+    for (std::size_t i = 0, n = rng() % 400; i < n; ++i) {
+      const std::string& unit = units[rng() % units.size()];
+      for (std::size_t k = 0, r = 1 + (rng() % 5 == 0 ? rng() % 120 : 0); k < r; ++k) text += unit;
+    }
+    return text;
+  };
+  auto expected = [](const std::string& input) {
+    std::string valid = ValidUtf8(input);
+    std::string out;
+    for (std::size_t i = 0; i < valid.size(); ++i) {
+      if (valid[i] != '\r') {
+        out += valid[i];
+      } else if (i + 1 == valid.size() || valid[i + 1] != '\n') {
+        out += '\n';
+      }
+    }
+    return out;
+  };
+  int seen[2] = {0, 0};
+  for (int round = 0; round < 400; ++round) {
+    MessageInput in = BasicInput();
+    in.html = random_text();
+    in.text = random_text();
+    std::string raw = BuildMessage(in);
+    ExpectWellFormedWire(raw);
+    std::string body = raw.substr(raw.find("\r\n\r\n"));
+    for (std::size_t start = 0, end; (end = body.find("\r\n", start)) != std::string::npos;
+         start = end + 2) {
+      ASSERT_LE(end - start, 76u) << body.substr(start, end - start);
+    }
+    auto message = Parse(raw);
+    ASSERT_TRUE(message);
+    Parts parts = AlternativeParts(message.get());
+    ASSERT_TRUE(parts.text && parts.html);
+    ASSERT_EQ(DecodedContent(parts.html), expected(in.html)) << raw;
+    ASSERT_EQ(DecodedContent(parts.text), expected(*in.text)) << raw;
+    for (auto [part, input] : {std::pair{parts.html, in.html}, std::pair{parts.text, *in.text}}) {
+      std::string text = expected(input);
+      bool gmime_base64 =
+          g_mime_utils_best_encoding(reinterpret_cast<const unsigned char*>(text.data()),
+                                     text.size()) == GMIME_CONTENT_ENCODING_BASE64;
+      EXPECT_EQ(EncodingOf(part) == GMIME_CONTENT_ENCODING_BASE64, gmime_base64);
+    }
+    ++seen[EncodingOf(parts.html) == GMIME_CONTENT_ENCODING_BASE64];
+  }
+  EXPECT_GT(seen[0], 20);  // both encodings were exercised
+  EXPECT_GT(seen[1], 20);
 }
 
 TEST(MessageBuilderTest, EachMessageGetsItsOwnBoundary) {

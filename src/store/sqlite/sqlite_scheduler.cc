@@ -1,6 +1,7 @@
 // The scheduler's side: claim due work under a lease, start sends, record outcomes.
 #include <algorithm>
 #include <compare>
+#include <map>
 
 #include <spdlog/spdlog.h>
 
@@ -137,10 +138,27 @@ struct Landing {
 
 // A run that sent a step moves past it by the sequence's steps as they are now, not as the
 // run saw them: an edit made while the send was in flight is honoured.
-Landing AfterRan(Connection& c, const Enrollment& e, const StepOutcome& o, Timestamp now) {
+// Each sequence's steps are read once per recording transaction (they cannot change within
+// it): parsing them for every outcome was most of the recording's cost.
+class StepsCache {
+ public:
+  const std::vector<Step>& Of(Connection& c, const Id& sequence_id) {
+    auto it = steps_.find(sequence_id);
+    if (it == steps_.end()) {
+      std::optional<Sequence> seq = FindSequence(c, sequence_id);
+      it = steps_.emplace(sequence_id, seq ? std::move(seq->steps) : std::vector<Step>{}).first;
+    }
+    return it->second;
+  }
+
+ private:
+  std::map<Id, std::vector<Step>> steps_;
+};
+
+Landing AfterRan(Connection& c, StepsCache& steps, const Enrollment& e, const StepOutcome& o,
+                 Timestamp now) {
   Landing to{e.last_step_id, now, o.status, o.status_reason};
-  auto seq = FindSequence(c, e.sequence_id);
-  AfterSend after = AdvanceAfterSend(seq ? seq->steps : std::vector<Step>{}, *o.ran_step_id, now);
+  AfterSend after = AdvanceAfterSend(steps.Of(c, e.sequence_id), *o.ran_step_id, now);
   if (after.ran_is_known) to.last_step_id = *o.ran_step_id;
   // Only a run that ended well advances; a final verdict (a bounce) stands as given.
   if (o.status != EnrollmentStatus::kActive && o.status != EnrollmentStatus::kCompleted) return to;
@@ -161,7 +179,8 @@ Landing AsGiven(const StepOutcome& o, Timestamp now) {
   return to;
 }
 
-void RecordOne(Connection& c, std::string_view node, const StepOutcome& o, Timestamp now) {
+void RecordOne(Connection& c, StepsCache& steps, std::string_view node, const StepOutcome& o,
+               Timestamp now) {
   if (o.message) {
     c.Prepare(
          "UPDATE messages SET state = ?1, response = ?2, "
@@ -184,7 +203,7 @@ void RecordOne(Connection& c, std::string_view node, const StepOutcome& o, Times
   if (!held) return;  // the lease expired and another node took the run over
   auto e = FindEnrollment(c, o.enrollment_id);
   if (!e) return;
-  const Landing to = o.ran_step_id ? AfterRan(c, *e, o, now) : AsGiven(o, now);
+  const Landing to = o.ran_step_id ? AfterRan(c, steps, *e, o, now) : AsGiven(o, now);
   const bool final = to.status != EnrollmentStatus::kActive;
   // A run ends an out-of-office pause that is over. One still ahead (the reply arrived while
   // this send was in flight) keeps the next run from coming before it.
@@ -249,7 +268,8 @@ std::vector<std::optional<Message>> SqliteStore::BeginSends(std::string_view nod
 void SqliteStore::RecordOutcomes(std::string_view node, const std::vector<StepOutcome>& outcomes,
                                  Timestamp now) {
   auto done = Write<Ok>([&](Connection& c) -> Status {
-    for (const StepOutcome& o : outcomes) RecordOne(c, node, o, now);
+    StepsCache steps;
+    for (const StepOutcome& o : outcomes) RecordOne(c, steps, node, o, now);
     return Ok{};
   });
   // The leases expire and the runs are retried with the same Message-IDs: nothing is lost.
