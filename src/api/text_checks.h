@@ -4,10 +4,9 @@
 #include <string>
 #include <string_view>
 
-namespace mailmark {
+#include "core/utf8.h"  // IsValidUtf8, used with these checks
 
-// Well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
-bool IsValidUtf8(std::string_view s);
+namespace mailmark {
 
 // The media type of a Content-Type value, lower-cased, without parameters:
 // "Text/CSV; charset=utf-8" → "text/csv".

@@ -7,12 +7,12 @@
 #include <utility>
 
 #include "core/ids.h"
+#include "core/utf8.h"
 #include "mail/base64.h"
 #include "mail/html_to_text.h"
 #include "mail/idn_address.h"
 #include "mail/quoted_printable.h"
 #include "mail/rfc2047.h"
-#include "mail/utf8.h"
 
 // The message is written straight into one string rather than built as a GMime object tree
 // and serialised: that cost ~57 µs a message, too much for thousands of messages a second.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/utf8.h"
+
 namespace mailmark {
 namespace {
 
@@ -12,34 +14,6 @@ constexpr std::size_t kMaxWord = 75;
 constexpr std::size_t kMaxPlainRun = 70;
 // Smallest first word that still holds one encoded 4-byte character.
 constexpr std::size_t kMinWord = 12 + 12;
-
-// Bytes of the UTF-8 sequence starting at text[i], or 0 when it is not a valid one.
-std::size_t SequenceLength(std::string_view text, std::size_t i) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  unsigned char lead = byte(i);
-  std::size_t length = 0;
-  unsigned char min2 = 0x80, max2 = 0xBF;  // allowed range of the second byte
-  if (lead < 0x80) return 1;
-  if (lead >= 0xC2 && lead <= 0xDF)
-    length = 2;
-  else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) min2 = 0xA0;  // overlong
-    if (lead == 0xED) max2 = 0x9F;  // surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) min2 = 0x90;  // overlong
-    if (lead == 0xF4) max2 = 0x8F;  // beyond U+10FFFF
-  } else {
-    return 0;
-  }
-  if (i + length > text.size()) return 0;
-  if (byte(i + 1) < min2 || byte(i + 1) > max2) return 0;
-  for (std::size_t k = 2; k < length; ++k) {
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  }
-  return length;
-}
 
 // The characters RFC 2047 section 5 allows unencoded in a Q word anywhere, phrases included.
 bool IsQSafe(unsigned char c) {
@@ -81,7 +55,7 @@ std::string ValidUtf8(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
-    std::size_t length = SequenceLength(text, i);
+    std::size_t length = Utf8SequenceLength(text, i);
     if (length == 0) {
       out += "\xEF\xBF\xBD";
       ++i;
@@ -100,7 +74,7 @@ std::vector<std::string> EncodeWords(std::string_view text, std::size_t first_li
   std::string word(kPrefix);
   std::string encoded_char;
   for (std::size_t i = 0; i < valid.size();) {
-    std::size_t length = SequenceLength(valid, i);
+    std::size_t length = Utf8SequenceLength(valid, i);
     encoded_char.clear();
     AppendQ(std::string_view(valid).substr(i, length), encoded_char);
     if (word.size() + encoded_char.size() + kSuffix.size() > limit &&

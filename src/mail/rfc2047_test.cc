@@ -2,10 +2,12 @@
 
 #include <random>
 #include <string>
+#include <vector>
 
 #include <gmime/gmime.h>
 #include <gtest/gtest.h>
 
+#include "core/utf8.h"
 #include "mail/gmime_runtime.h"
 #include "mail/gobject_ptr.h"
 
@@ -77,6 +79,19 @@ TEST(EncodeWordsTest, GMimeDecodesRandomTextExactly) {
     for (std::size_t i = 0, n = rng() % 120; i < n; ++i) text += units[rng() % units.size()];
     text += ">";
     EXPECT_EQ(GMimeDecode(Join(EncodeWords(text, 1 + rng() % 75))), text);
+  }
+}
+
+// The builder skips ValidUtf8 when this says the text is valid, so the two must agree.
+TEST(IsValidUtf8Test, AgreesWithValidUtf8OnRandomBytes) {
+  std::mt19937 rng(5);
+  const std::vector<unsigned char> interesting = {0x00, 0x41, 0x7F, 0x80, 0xBF, 0xC0, 0xC2,
+                                                  0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5,
+                                                  0xFF, 0x9F, 0xA0, 0x8F, 0x90};
+  for (int round = 0; round < 20000; ++round) {
+    std::string text(rng() % 8, '\0');
+    for (char& c : text) c = static_cast<char>(interesting[rng() % interesting.size()]);
+    ASSERT_EQ(IsValidUtf8(text), ValidUtf8(text) == text) << ::testing::PrintToString(text);
   }
 }
 

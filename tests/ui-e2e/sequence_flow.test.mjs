@@ -59,7 +59,7 @@ function titleBadge(page) {
 }
 
 async function expectTitleStatus(page, status) {
-  await eventually(`the page's status to be ${status}`, async () => (await titleBadge(page).innerText()).trim() === status);
+  await eventually(`the page's status to be ${status}`, async () => (await titleBadge(page).textContent()).trim() === status);
 }
 
 function step(page, n, kind) {
@@ -187,9 +187,14 @@ mm.test('a sequence from the first login to a completed sequence', async ({ page
   // The first emails, one per contact, in the outbox (sent by the scheduler in the background).
   await page.goto(mailboxUrl.replace(/\/sequences$/, '/outbox'));
   await page.getByRole('tab', { name: 'Outbox', selected: true }).waitFor();
+  // The tab loads its list once: reload until it holds the three, judging each list only once
+  // it has loaded (a check right after the reload would see nothing yet, however long we try).
   await eventually(
     'the three first emails in the outbox',
-    () => page.getByText('3 messages, newest first.').isVisible(),
+    async () => {
+      await page.getByText(/^(\d+ messages?, newest first\.|The outbox is empty)$/).waitFor();
+      return page.getByText('3 messages, newest first.', { exact: true }).isVisible();
+    },
     { timeout: DELIVERY_TIMEOUT_MS, every: 1000, between: () => page.reload() },
   );
   for (const c of CONTACTS) {
@@ -218,12 +223,16 @@ mm.test('a sequence from the first login to a completed sequence', async ({ page
 
   // Back to the sequence: the follow-ups are scheduled, not sent.
   await page.getByRole('tab', { name: 'Sequences' }).click();
+  await page.getByRole('link', { name: SEQUENCE, exact: true }).waitFor();
+  await shot('03-sequences-tab-with-sequence', { mobile: true });  // the README's picture
   await page.getByRole('link', { name: SEQUENCE, exact: true }).click();
   await page.getByRole('heading', { name: SEQUENCE, level: 2 }).waitFor();
   for (const c of CONTACTS) {
     const row = enrollments.getByRole('row').filter({ hasText: c.email });
     await row.getByText('active', { exact: true }).waitFor();
-    const due = row.locator('time');
+    const cells = row.getByRole('cell');
+    assert.equal((await cells.nth(2).innerText()).trim(), 'Step 3', 'the follow-up is next');
+    const due = cells.nth(3).locator('time');
     const at = Date.parse(await due.getAttribute('datetime'));
     assert.ok(at > Date.now(), `${c.email}'s next email is still to come`);
     assert.match(await due.innerText(), /^in /);
@@ -258,14 +267,20 @@ mm.test('a sequence from the first login to a completed sequence', async ({ page
   await enrollments.getByRole('link', { name: ada.email }).click();
   await page.getByRole('heading', { name: ada.email, level: 2 }).waitFor();
   await expectTitleStatus(page, 'cancelled');
+  await page.getByText('The sequence was completed', { exact: true }).first().waitFor();
   const timeline = page.getByLabel('Timeline');
   const sent = timeline.locator('[data-kind="message"]').filter({ hasText: `Email: Hello ${ada.firstName}` });
   await sent.getByText('sent', { exact: true }).waitFor();
   const stopped = timeline.locator('[data-kind="status"]').filter({ hasText: 'The sequence was completed' });
   await stopped.getByText('cancelled', { exact: true }).waitFor();
   await timeline.locator('[data-kind="status"]').filter({ hasText: 'Enrolled' }).waitFor();
+  // The sender's word on the delivery is a note, not a status change.
+  await timeline.locator('[data-kind="note"]').filter({ hasText: /^sent .*250/ }).waitFor();
+  assert.equal(await timeline.locator('[data-kind="status"]').count(), 2, 'enrolled, then cancelled');
   await page.getByRole('cell', { name: ada.company, exact: true }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Cancel enrollment' }).count(), 0);
+  // The notes about pausing, resuming and completing close by themselves.
+  await eventually('the notifications to close', async () => (await page.locator('.mantine-Notification-root').count()) === 0);
   await shot('09-enrollment-detail', { mobile: true });
 });
 

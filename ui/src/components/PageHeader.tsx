@@ -1,4 +1,4 @@
-import { Anchor, Breadcrumbs, Group, Stack, Title } from '@mantine/core';
+import { Anchor, Breadcrumbs, Group, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 
@@ -18,17 +18,26 @@ export function PageHeader({ title, crumbs, badge, actions }: Props) {
   return (
     <Stack gap={4} mb="md">
       {crumbs && crumbs.length > 0 && (
-        <Breadcrumbs separator="›" aria-label="Breadcrumb" style={{ flexWrap: 'wrap' }}>
-          {crumbs.map((c) =>
-            c.to ? (
-              <Anchor key={c.label + c.to} component={Link} to={c.to} size="sm">
-                {c.label}
-              </Anchor>
-            ) : (
-              <span key={c.label}>{c.label}</span>
-            ),
-          )}
-        </Breadcrumbs>
+        // Breadcrumbs renders a div: the nav landmark is ours.
+        <nav aria-label="Breadcrumb">
+          {/* Crumbs are nowrap by default: a long name must wrap, not widen the page. */}
+          <Breadcrumbs
+            separator="›"
+            styles={{ breadcrumb: { whiteSpace: 'normal', overflowWrap: 'anywhere', minWidth: 0, lineHeight: 1.4 } }}
+          >
+            {crumbs.map((c) =>
+              c.to ? (
+                <Anchor key={c.label + c.to} component={Link} to={c.to} size="sm">
+                  {c.label}
+                </Anchor>
+              ) : (
+                <Text span key={c.label} size="sm" aria-current="page">
+                  {c.label}
+                </Text>
+              ),
+            )}
+          </Breadcrumbs>
+        </nav>
       )}
       <Group justify="space-between" align="center" gap="sm" wrap="wrap">
         <Group gap="sm" wrap="wrap" style={{ minWidth: 0 }}>

@@ -55,6 +55,19 @@ describe('buildTimeline', () => {
     ]);
   });
 
+  it('tells status changes from notes that keep the status', () => {
+    const items = buildTimeline({
+      history: [
+        hist('2024-05-01T10:00:00Z', 'active', 'enrolled'),
+        hist('2024-05-01T10:00:01Z', 'active', 'sent stp_a <a@x>: 250 ok'),
+        hist('2024-05-02T10:00:00Z', 'cancelled', 'sequence_completed'),
+        hist('2024-05-02T10:00:01Z', 'cancelled', 'a later note'),
+      ],
+      messages: [msg('a', '2024-05-01T10:00:00Z')],
+    });
+    expect(items.flatMap((i) => (i.kind === 'status' ? [i.changed] : []))).toEqual([true, false, true, false]);
+  });
+
   it('puts messages not sent yet last', () => {
     const items = buildTimeline({
       history: [hist('2024-05-01T10:00:00Z', 'active', 'enrolled')],

@@ -2,9 +2,11 @@
 import type { EnrollmentDetail, EnrollmentMessage, HistoryEntry } from '../api/types';
 import { parseTime } from './time';
 
+// `changed` is false for an entry that keeps the status it follows: the sender's note about a
+// delivery ("sent stp_… <id>: 250 …") is history too, but not a status change.
 export type TimelineItem =
   | { kind: 'message'; at: string | null; message: EnrollmentMessage }
-  | { kind: 'status'; at: string; entry: HistoryEntry };
+  | { kind: 'status'; at: string; entry: HistoryEntry; changed: boolean };
 
 // At the same instant the enrollment itself comes first, then messages, then the events they
 // caused (the sender's "sent …" note, completed after the last send).
@@ -15,17 +17,24 @@ function rank(item: TimelineItem): number {
 
 export function buildTimeline(detail: Pick<EnrollmentDetail, 'messages' | 'history'>): TimelineItem[] {
   const items: TimelineItem[] = [
-    ...detail.history.map((entry) => ({ kind: 'status' as const, at: entry.at, entry })),
+    ...detail.history.map((entry) => ({ kind: 'status' as const, at: entry.at, entry, changed: true })),
     ...detail.messages.map((message) => ({ kind: 'message' as const, at: message.sentAt, message })),
   ];
   const time = (i: TimelineItem) => parseTime(i.at)?.getTime() ?? Number.POSITIVE_INFINITY;
   // Array.prototype.sort is stable, so equal items keep the server's order.
-  return items.sort((a, b) => {
+  items.sort((a, b) => {
     const ta = time(a);
     const tb = time(b);
     if (ta !== tb) return ta < tb ? -1 : 1;
     return rank(a) - rank(b);
   });
+  let status: string | null = null;
+  for (const item of items) {
+    if (item.kind !== 'status') continue;
+    item.changed = item.entry.status !== status;
+    status = item.entry.status;
+  }
+  return items;
 }
 
 const CAUSES: Record<string, string> = {

@@ -30,7 +30,7 @@ export function MailboxPage() {
         title={m.name}
         crumbs={[{ label: 'Mailboxes', to: '/mailboxes' }, { label: m.name }]}
       />
-      <Text c="dimmed" size="sm" mt={-8} mb="md">
+      <Text c="dimmed" size="sm" mt={-8} mb="md" style={{ overflowWrap: 'anywhere' }}>
         From {m.fromName ? `${m.fromName} <${m.fromEmail}>` : m.fromEmail} ·{' '}
         {m.transport.type === 'smtp' ? 'SMTP' : 'local outbox'}
       </Text>

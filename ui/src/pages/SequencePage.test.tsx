@@ -48,8 +48,12 @@ describe('sequence page', () => {
     expect(dialog).toHaveTextContent('cancels every active enrollment');
     expect(dialog).toHaveTextContent('cannot be undone');
     expect(api.calls.some((c) => c.url.endsWith('/complete'))).toBe(false);
+    const listCalls = () => api.calls.filter((c) => c.url.includes('/enrollments')).length;
+    const before = listCalls();
     await ue.click(within(dialog).getByRole('button', { name: 'Complete' }));
     expect(await screen.findByText(/archived and read-only/)).toBeInTheDocument();
+    // The enrollments it cancelled are read again.
+    await waitFor(() => expect(listCalls()).toBeGreaterThan(before));
     expect(screen.queryByRole('button', { name: 'Enroll contact' })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Resume' })).not.toBeInTheDocument();
   });

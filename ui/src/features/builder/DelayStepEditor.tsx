@@ -25,7 +25,8 @@ export function DelayStepEditor({ draft, error, hint, onChange, onTouch }: Props
       min={0}
       allowDecimal={false}
       allowNegative={false}
-      w={110}
+      // Three fit on one line in a step card at 390 px.
+      w={96}
       error={error ? true : undefined}
     />
   );

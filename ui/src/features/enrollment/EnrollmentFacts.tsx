@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import type { EnrollmentDetail } from '../../api/types';
 import { TimeText } from '../../components/TimeText';
+import { describeCause } from '../../lib/timeline';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -32,7 +33,9 @@ export function EnrollmentFacts({ detail }: { detail: EnrollmentDetail }) {
         )}
         {detail.statusReason && (
           <Fact label="Reason">
-            <Text size="sm">{detail.statusReason}</Text>
+            <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+              {describeCause(detail.statusReason)}
+            </Text>
           </Fact>
         )}
       </SimpleGrid>

@@ -21,6 +21,7 @@ const detail: EnrollmentDetail = {
   ],
   history: [
     { at: '2024-05-01T10:00:00Z', status: 'active', cause: 'enrolled' },
+    { at: '2024-05-01T10:00:00Z', status: 'active', cause: 'sent s1 <1@x>: 250 ok' },
     { at: '2024-05-05T09:00:00Z', status: 'replied', cause: 'reply_received' },
   ],
 };
@@ -28,12 +29,17 @@ const detail: EnrollmentDetail = {
 describe('enrollment timeline', () => {
   it('lists messages and status changes merged in time order', () => {
     const { container } = renderWithMantine(<EnrollmentTimeline detail={detail} />);
-    const items = [...container.querySelectorAll('[data-kind]')].map((el) => el.textContent ?? '');
-    expect(items).toHaveLength(4);
+    const kinds = [...container.querySelectorAll('[data-kind]')];
+    const items = kinds.map((el) => el.textContent ?? '');
+    expect(items).toHaveLength(5);
     expect(items[0]).toMatch(/active.*Enrolled/);
     expect(items[1]).toMatch(/Email: Hello.*sent/);
-    expect(items[2]).toMatch(/Email: Re: Hello/);
-    expect(items[3]).toMatch(/replied.*A reply was received/);
-    expect(screen.getAllByRole('time')).toHaveLength(4);
+    // The sender's note changes no status: no badge, not called a status.
+    expect(kinds[2]).toHaveAttribute('data-kind', 'note');
+    expect(items[2]).toMatch(/^sent s1 <1@x>: 250 ok/);
+    expect(kinds[2]?.querySelector('.mantine-Badge-root')).toBeNull();
+    expect(items[3]).toMatch(/Email: Re: Hello/);
+    expect(items[4]).toMatch(/replied.*A reply was received/);
+    expect(screen.getAllByRole('time')).toHaveLength(5);
   });
 });

@@ -32,6 +32,18 @@ export function EnrollmentTimeline({ detail }: { detail: EnrollmentDetail }) {
           >
             <TimeText value={item.at} c="dimmed" size="xs" />
           </Timeline.Item>
+        ) : !item.changed ? (
+          <Timeline.Item
+            key={`h-${i}`}
+            title={
+              <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+                {describeCause(item.entry.cause)}
+              </Text>
+            }
+            data-kind="note"
+          >
+            <TimeText value={item.at} c="dimmed" size="xs" />
+          </Timeline.Item>
         ) : (
           <Timeline.Item
             key={`h-${i}`}

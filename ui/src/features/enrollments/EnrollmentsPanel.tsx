@@ -34,10 +34,11 @@ export function EnrollmentsPanel({ sequence, refreshKey, onFieldsSeen }: Props) 
   const cursor = cursors[cursors.length - 1] ?? null;
   const setCursors = (next: (string | null)[]) => setPaging({ key: filterKey, cursors: next });
 
+  // A new sequence status reloads too: completing the sequence cancels its active enrollments.
   const page = useLoad(
     (signal) =>
       sequenceApi.enrollments(sequence.id, { status, email: debounced, limit: PAGE_SIZE, cursor }, signal),
-    [sequence.id, status, debounced, cursor, refreshKey],
+    [sequence.id, sequence.status, status, debounced, cursor, refreshKey],
   );
 
   useEffect(() => {

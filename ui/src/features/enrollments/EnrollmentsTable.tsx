@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import type { Enrollment, Step } from '../../api/types';
 import { StatusBadge } from '../../components/StatusBadge';
 import { TimeText } from '../../components/TimeText';
+import { describeCause } from '../../lib/timeline';
 
 interface Props {
   enrollments: Enrollment[];
@@ -32,7 +33,7 @@ export function EnrollmentsTable({ enrollments, steps }: Props) {
             const n = stepNumber(e.currentStepId);
             return (
               <Table.Tr key={e.id}>
-                <Table.Td>
+                <Table.Td maw={280} style={{ overflowWrap: 'anywhere' }}>
                   <Anchor component={Link} to={`/enrollments/${encodeURIComponent(e.id)}`} size="sm">
                     {e.contactEmail}
                   </Anchor>
@@ -41,7 +42,7 @@ export function EnrollmentsTable({ enrollments, steps }: Props) {
                   <StatusBadge status={e.status} />
                   {e.statusReason && (
                     <Text size="xs" c="dimmed" lineClamp={1} title={e.statusReason}>
-                      {e.statusReason}
+                      {describeCause(e.statusReason)}
                     </Text>
                   )}
                 </Table.Td>

@@ -14,7 +14,7 @@ export function OutboxMessageView({ message }: { message: OutboxMessage }) {
           <Row name="From" value={message.from} />
           <Row name="To" value={message.to} />
           <Table.Tr>
-            <Table.Th w={90}>Date</Table.Th>
+            <Table.Th w={110}>Date</Table.Th>
             <Table.Td>
               <TimeText value={message.date} />
             </Table.Td>
@@ -68,7 +68,7 @@ export function OutboxMessageView({ message }: { message: OutboxMessage }) {
 function Row({ name, value }: { name: string; value: string }) {
   return (
     <Table.Tr>
-      <Table.Th w={90}>{name}</Table.Th>
+      <Table.Th w={110}>{name}</Table.Th>
       <Table.Td style={{ overflowWrap: 'anywhere' }}>{value}</Table.Td>
     </Table.Tr>
   );

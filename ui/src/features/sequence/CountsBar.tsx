@@ -3,7 +3,7 @@ import { ENROLLMENT_STATUSES, type EnrollmentCounts } from '../../api/types';
 
 export function CountsBar({ counts }: { counts: EnrollmentCounts }) {
   return (
-    <SimpleGrid cols={{ base: 2, xs: 3, sm: 5 }} spacing="sm" aria-label="Enrollment counts" role="list">
+    <SimpleGrid cols={{ base: 3, sm: 5 }} spacing="sm" aria-label="Enrollment counts" role="list">
       {ENROLLMENT_STATUSES.map((s) => (
         <Paper key={s} withBorder p="sm" radius="md" role="listitem">
           <Text size="xs" c="dimmed" tt="capitalize">
