@@ -50,7 +50,8 @@ inline constexpr const char* kNextWake =
 
 // What BeginSends and RecordOutcomes check before acting on an enrollment.
 inline constexpr const char* kRunState =
-    "SELECT e.status, s.status, e.lease_owner, e.lease_until FROM enrollments e "
+    "SELECT e.status, s.status, e.lease_owner, e.lease_until, e.sequence_id, e.last_step_id "
+    "FROM enrollments e "
     "JOIN sequences s ON s.id = e.sequence_id WHERE e.id = ?";
 
 // The leases of node ?1 and of its workers, named "?1/<anything>". A range rather than LIKE:

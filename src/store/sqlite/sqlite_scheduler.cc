@@ -67,17 +67,20 @@ ClaimedEnrollment LoadClaimed(Connection& c, std::int64_t pk) {
   return claimed;
 }
 
+// What recording an outcome needs of its enrollment, read without its merge fields.
 struct RunState {
   std::string enrollment_status, sequence_status;
   std::optional<std::string> lease_owner;
   std::optional<std::int64_t> lease_until;
+  Id sequence_id;
+  std::optional<Id> last_step_id;
 };
 
 std::optional<RunState> ReadRunState(Connection& c, const Id& enrollment_id) {
   auto q = c.Prepare(sql::kRunState);
   q.Bind(enrollment_id);
   if (!q.Step()) return std::nullopt;
-  return RunState{q.Text(0), q.Text(1), q.OptText(2), q.OptInt(3)};
+  return RunState{q.Text(0), q.Text(1), q.OptText(2), q.OptInt(3), q.Text(4), q.OptText(5)};
 }
 
 std::optional<Message> FindMessage(Connection& c, const Id& id) {
@@ -155,7 +158,7 @@ class StepsCache {
   std::map<Id, std::vector<Step>> steps_;
 };
 
-Landing AfterRan(Connection& c, StepsCache& steps, const Enrollment& e, const StepOutcome& o,
+Landing AfterRan(Connection& c, StepsCache& steps, const RunState& e, const StepOutcome& o,
                  Timestamp now) {
   Landing to{e.last_step_id, now, o.status, o.status_reason};
   AfterSend after = AdvanceAfterSend(steps.Of(c, e.sequence_id), *o.ran_step_id, now);
@@ -201,9 +204,7 @@ void RecordOne(Connection& c, StepsCache& steps, std::string_view node, const St
     return;
   }
   if (!held) return;  // the lease expired and another node took the run over
-  auto e = FindEnrollment(c, o.enrollment_id);
-  if (!e) return;
-  const Landing to = o.ran_step_id ? AfterRan(c, steps, *e, o, now) : AsGiven(o, now);
+  const Landing to = o.ran_step_id ? AfterRan(c, steps, *state, o, now) : AsGiven(o, now);
   const bool final = to.status != EnrollmentStatus::kActive;
   // A run ends an out-of-office pause that is over. One still ahead (the reply arrived while
   // this send was in flight) keeps the next run from coming before it.
@@ -218,6 +219,8 @@ void RecordOne(Connection& c, StepsCache& steps, std::string_view node, const St
   for (const std::string& cause : o.events)
     AppendEvent(c, o.enrollment_id, now, ToString(to.status), cause);
   if (!final) return;
+  auto e = FindEnrollment(c, o.enrollment_id);
+  if (!e) return;
   WriteFinalStatus(c, *e, to.status, ToString(to.status), to.status_reason, now);
   // Only a refused recipient is the address's fault; a rejected message or a server that
   // never answered says nothing about the contact.
