@@ -8,24 +8,24 @@ export interface User {
   createdAt: string;
 }
 
-export type Transport =
-  | { type: 'outbox' }
-  | {
-      type: 'smtp';
-      host: string;
-      port: number;
-      tls: TlsMode;
-      tlsVerify: boolean;
-      username: string;
-      bounceAddress?: string;
-      hasPassword: boolean;
-    };
-
-export interface ImapSettings {
+// What an SMTP or IMAP connection has in common. A stored password is never sent back: the
+// answers say `hasPassword`, a request may carry a new `password` (left out, the stored one stays).
+export interface ServerConnection {
   host: string;
   port: number;
   tls: TlsMode;
   username: string;
+}
+
+export interface SmtpConnection extends ServerConnection {
+  type: 'smtp';
+  tlsVerify: boolean;
+  bounceAddress?: string;
+}
+
+export type Transport = { type: 'outbox' } | (SmtpConnection & { hasPassword: boolean });
+
+export interface ImapSettings extends ServerConnection {
   folder: string;
   hasPassword: boolean;
 }
@@ -49,25 +49,10 @@ export interface Mailbox {
   updatedAt: string;
 }
 
-// What a POST or PATCH sends. Passwords are write-only: left out, the stored one stays.
-export type TransportInput =
-  | { type: 'outbox' }
-  | {
-      type: 'smtp';
-      host: string;
-      port: number;
-      tls: TlsMode;
-      tlsVerify: boolean;
-      username: string;
-      bounceAddress?: string;
-      password?: string;
-    };
+// What a POST or PATCH sends.
+export type TransportInput = { type: 'outbox' } | (SmtpConnection & { password?: string });
 
-export interface ImapInput {
-  host: string;
-  port: number;
-  tls: TlsMode;
-  username: string;
+export interface ImapInput extends ServerConnection {
   folder?: string;
   password?: string;
 }

@@ -47,9 +47,16 @@ export function readCsv(input: string, onRecord: RecordFn): CsvError | null {
     }
     state = 'fieldStart';
   };
+  // A comma or a line break ends the field (and the record) wherever a field may end.
+  const endsField = (c: string, newline: boolean) => {
+    if (c === ',') endField();
+    else if (newline) endRecord();
+    else return false;
+    return true;
+  };
 
   for (let i = 0; i < text.length && !stopped; ++i) {
-    const c = text[i];
+    const c = text.charAt(i);
     const afterCr = prevCr;
     prevCr = c === '\r';
     if (c === '\n' && afterCr) {
@@ -65,29 +72,20 @@ export function readCsv(input: string, onRecord: RecordFn): CsvError | null {
           fieldQuoted = true;
           quoteLine = line;
           state = 'quoted';
-        } else if (c === ',') {
-          endField();
-        } else if (newline) {
-          endRecord();
-        } else {
+        } else if (!endsField(c, newline)) {
           field += c;
           state = 'unquoted';
         }
         break;
       case 'unquoted':
-        if (c === ',') {
-          endField();
-        } else if (newline) {
-          endRecord();
-        } else if (c === '"') {
+        if (c === '"') {
           return {
             code: 'csv_bad_quote',
             message: `line ${line}: a quote inside an unquoted field (quote the whole field and double the quote)`,
             line,
           };
-        } else {
-          field += c;
         }
+        if (!endsField(c, newline)) field += c;
         break;
       case 'quoted':
         if (c === '"') state = 'quoteInQuoted';
@@ -97,11 +95,7 @@ export function readCsv(input: string, onRecord: RecordFn): CsvError | null {
         if (c === '"') {
           field += '"';
           state = 'quoted';
-        } else if (c === ',') {
-          endField();
-        } else if (newline) {
-          endRecord();
-        } else {
+        } else if (!endsField(c, newline)) {
           return {
             code: 'csv_bad_quote',
             message: `line ${line}: text after the closing quote of a quoted field`,

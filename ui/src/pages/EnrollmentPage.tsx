@@ -2,8 +2,8 @@ import { Paper, Stack, Title } from '@mantine/core';
 import { useParams } from 'react-router';
 import { enrollmentApi } from '../api/enrollments';
 import { sequenceApi } from '../api/sequences';
-import { ErrorState } from '../components/ErrorState';
-import { LoadingState } from '../components/LoadingState';
+import type { EnrollmentDetail } from '../api/types';
+import { LoadedView } from '../components/LoadedView';
 import { PageHeader } from '../components/PageHeader';
 import { StatusBadge } from '../components/StatusBadge';
 import { EnrollmentActions } from '../features/enrollment/EnrollmentActions';
@@ -20,9 +20,20 @@ export function EnrollmentPage() {
     [sequenceId],
   );
 
-  if (detail.error && !detail.data) return <ErrorState error={detail.error} onRetry={detail.reload} />;
-  if (!detail.data) return <LoadingState label="Loading the enrollment…" />;
-  const e = detail.data;
+  return (
+    <LoadedView loaded={detail} loadingLabel="Loading the enrollment…">
+      {(e) => <EnrollmentView detail={e} sequenceName={sequence.data?.name} onChanged={detail.setData} />}
+    </LoadedView>
+  );
+}
+
+interface ViewProps {
+  detail: EnrollmentDetail;
+  sequenceName: string | undefined;
+  onChanged: (e: EnrollmentDetail) => void;
+}
+
+function EnrollmentView({ detail: e, sequenceName, onChanged }: ViewProps) {
   return (
     <>
       <PageHeader
@@ -30,10 +41,10 @@ export function EnrollmentPage() {
         badge={<StatusBadge status={e.status} />}
         crumbs={[
           { label: 'Mailboxes', to: '/mailboxes' },
-          { label: sequence.data?.name ?? 'Sequence', to: `/sequences/${encodeURIComponent(e.sequenceId)}` },
+          { label: sequenceName ?? 'Sequence', to: `/sequences/${encodeURIComponent(e.sequenceId)}` },
           { label: e.contactEmail },
         ]}
-        actions={<EnrollmentActions enrollment={e} onChanged={detail.setData} />}
+        actions={<EnrollmentActions enrollment={e} onChanged={onChanged} />}
       />
       <Stack gap="lg">
         <EnrollmentFacts detail={e} />

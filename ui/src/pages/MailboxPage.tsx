@@ -1,8 +1,8 @@
 import { Tabs, Text } from '@mantine/core';
 import { Navigate, useNavigate, useParams } from 'react-router';
 import { mailboxApi } from '../api/mailboxes';
-import { ErrorState } from '../components/ErrorState';
-import { LoadingState } from '../components/LoadingState';
+import type { Mailbox } from '../api/types';
+import { LoadedView } from '../components/LoadedView';
 import { PageHeader } from '../components/PageHeader';
 import { OutboxTab } from '../features/outbox/OutboxTab';
 import { SequencesTab } from '../features/mailboxes/SequencesTab';
@@ -20,10 +20,28 @@ export function MailboxPage() {
   if (!TABS.includes(tab as Tab)) {
     return <Navigate to={`/mailboxes/${encodeURIComponent(mailboxId)}/sequences`} replace />;
   }
-  if (mailbox.error && !mailbox.data) return <ErrorState error={mailbox.error} onRetry={mailbox.reload} />;
-  if (!mailbox.data) return <LoadingState label="Loading mailbox…" />;
-  const m = mailbox.data;
+  return (
+    <LoadedView loaded={mailbox} loadingLabel="Loading mailbox…">
+      {(m) => (
+        <MailboxTabs
+          mailbox={m}
+          tab={tab as Tab}
+          onTab={(v) => navigate(`/mailboxes/${encodeURIComponent(mailboxId)}/${v}`)}
+          onSaved={mailbox.setData}
+        />
+      )}
+    </LoadedView>
+  );
+}
 
+interface TabsProps {
+  mailbox: Mailbox;
+  tab: Tab;
+  onTab: (tab: string) => void;
+  onSaved: (m: Mailbox) => void;
+}
+
+function MailboxTabs({ mailbox: m, tab, onTab, onSaved }: TabsProps) {
   return (
     <>
       <PageHeader
@@ -36,7 +54,7 @@ export function MailboxPage() {
       </Text>
       <Tabs
         value={tab}
-        onChange={(v) => v && navigate(`/mailboxes/${encodeURIComponent(mailboxId)}/${v}`)}
+        onChange={(v) => v && onTab(v)}
         keepMounted={false}
       >
         <Tabs.List mb="md">
@@ -51,7 +69,7 @@ export function MailboxPage() {
           <OutboxTab mailbox={m} />
         </Tabs.Panel>
         <Tabs.Panel value="settings">
-          <SettingsTab mailbox={m} onSaved={mailbox.setData} />
+          <SettingsTab mailbox={m} onSaved={onSaved} />
         </Tabs.Panel>
       </Tabs>
     </>

@@ -2,9 +2,7 @@ import { Button } from '@mantine/core';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { mailboxApi } from '../api/mailboxes';
-import { EmptyState } from '../components/EmptyState';
-import { ErrorState } from '../components/ErrorState';
-import { LoadingState } from '../components/LoadingState';
+import { LoadedView } from '../components/LoadedView';
 import { PageHeader } from '../components/PageHeader';
 import { MailboxCreateModal } from '../features/mailboxes/MailboxCreateModal';
 import { MailboxList } from '../features/mailboxes/MailboxList';
@@ -21,17 +19,17 @@ export function MailboxesPage() {
         title="Mailboxes"
         actions={<Button onClick={() => setCreating(true)}>New mailbox</Button>}
       />
-      {mailboxes.error ? (
-        <ErrorState error={mailboxes.error} onRetry={mailboxes.reload} />
-      ) : !mailboxes.data ? (
-        <LoadingState label="Loading mailboxes…" />
-      ) : mailboxes.data.length === 0 ? (
-        <EmptyState title="No mailboxes yet">
-          A mailbox is who your emails come from. Create one to start building sequences.
-        </EmptyState>
-      ) : (
-        <MailboxList mailboxes={mailboxes.data} />
-      )}
+      <LoadedView
+        loaded={mailboxes}
+        loadingLabel="Loading mailboxes…"
+        isEmpty={(list) => list.length === 0}
+        empty={{
+          title: 'No mailboxes yet',
+          text: 'A mailbox is who your emails come from. Create one to start building sequences.',
+        }}
+      >
+        {(list) => <MailboxList mailboxes={list} />}
+      </LoadedView>
       <MailboxCreateModal
         opened={creating}
         onClose={() => setCreating(false)}

@@ -5,8 +5,7 @@ import { useParams } from 'react-router';
 import { mailboxApi } from '../api/mailboxes';
 import { sequenceApi } from '../api/sequences';
 import type { Sequence } from '../api/types';
-import { ErrorState } from '../components/ErrorState';
-import { LoadingState } from '../components/LoadingState';
+import { LoadedView } from '../components/LoadedView';
 import { PageHeader } from '../components/PageHeader';
 import { StatusBadge } from '../components/StatusBadge';
 import { EnrollContactModal } from '../features/enrollments/EnrollContactModal';
@@ -27,9 +26,28 @@ export function SequencePage() {
     [mailboxId],
   );
 
-  if (sequence.error && !sequence.data) return <ErrorState error={sequence.error} onRetry={sequence.reload} />;
-  if (!sequence.data) return <LoadingState label="Loading the sequence…" />;
-  const s = sequence.data;
+  return (
+    <LoadedView loaded={sequence} loadingLabel="Loading the sequence…">
+      {(s) => (
+        <SequenceView
+          sequence={s}
+          mailboxName={mailbox.data?.name}
+          onChanged={sequence.setData}
+          reload={sequence.reload}
+        />
+      )}
+    </LoadedView>
+  );
+}
+
+interface ViewProps {
+  sequence: Sequence;
+  mailboxName: string | undefined;
+  onChanged: (s: Sequence) => void;
+  reload: () => void;
+}
+
+function SequenceView({ sequence: s, mailboxName, onChanged, reload }: ViewProps) {
   const mailboxPath = `/mailboxes/${encodeURIComponent(s.mailboxId)}/sequences`;
   return (
     <>
@@ -38,12 +56,12 @@ export function SequencePage() {
         badge={<StatusBadge status={s.status} />}
         crumbs={[
           { label: 'Mailboxes', to: '/mailboxes' },
-          { label: mailbox.data?.name ?? 'Mailbox', to: mailboxPath },
+          { label: mailboxName ?? 'Mailbox', to: mailboxPath },
           { label: s.name },
         ]}
-        actions={<SequenceActions sequence={s} onChanged={sequence.setData} />}
+        actions={<SequenceActions sequence={s} onChanged={onChanged} />}
       />
-      <SequenceBody sequence={s} onChanged={sequence.setData} reload={sequence.reload} />
+      <SequenceBody sequence={s} onChanged={onChanged} reload={reload} />
     </>
   );
 }

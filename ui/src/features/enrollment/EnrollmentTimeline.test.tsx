@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { EnrollmentDetail } from '../../api/types';
 import { renderWithMantine } from '../../test/render';
@@ -41,5 +41,17 @@ describe('enrollment timeline', () => {
     expect(items[3]).toMatch(/Email: Re: Hello/);
     expect(items[4]).toMatch(/replied.*A reply was received/);
     expect(screen.getAllByRole('time')).toHaveLength(5);
+  });
+
+  it('is a list named Timeline, one item per event', () => {
+    renderWithMantine(<EnrollmentTimeline detail={detail} />);
+    const list = screen.getByRole('list', { name: 'Timeline' });
+    expect(within(list).getAllByRole('listitem')).toHaveLength(5);
+  });
+
+  it('says so when nothing has happened yet', () => {
+    renderWithMantine(<EnrollmentTimeline detail={{ ...detail, messages: [], history: [] }} />);
+    expect(screen.getByText('Nothing has happened yet.')).toBeInTheDocument();
+    expect(screen.queryByRole('list')).toBeNull();
   });
 });

@@ -1,4 +1,6 @@
-// Every message and status change of one enrollment, oldest first.
+// Every message and status change of one enrollment, oldest first: a list named "Timeline"
+// whose items carry data-kind "message" (subject, state, time), "status" (a new status and its
+// cause) or "note" (history that keeps the status, like the sender's "sent … 250 …").
 import { Group, Text, Timeline } from '@mantine/core';
 import type { EnrollmentDetail } from '../../api/types';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -15,7 +17,7 @@ export function EnrollmentTimeline({ detail }: { detail: EnrollmentDetail }) {
     );
   }
   return (
-    <Timeline bulletSize={14} lineWidth={2} active={items.length - 1} aria-label="Timeline">
+    <Timeline bulletSize={14} lineWidth={2} active={items.length - 1} role="list" aria-label="Timeline">
       {items.map((item, i) =>
         item.kind === 'message' ? (
           <Timeline.Item
@@ -29,6 +31,7 @@ export function EnrollmentTimeline({ detail }: { detail: EnrollmentDetail }) {
               </Group>
             }
             data-kind="message"
+            role="listitem"
           >
             <TimeText value={item.at} c="dimmed" size="xs" />
           </Timeline.Item>
@@ -41,6 +44,7 @@ export function EnrollmentTimeline({ detail }: { detail: EnrollmentDetail }) {
               </Text>
             }
             data-kind="note"
+            role="listitem"
           >
             <TimeText value={item.at} c="dimmed" size="xs" />
           </Timeline.Item>
@@ -59,6 +63,7 @@ export function EnrollmentTimeline({ detail }: { detail: EnrollmentDetail }) {
               </Group>
             }
             data-kind="status"
+            role="listitem"
           >
             <TimeText value={item.at} c="dimmed" size="xs" />
           </Timeline.Item>

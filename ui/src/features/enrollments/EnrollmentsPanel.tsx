@@ -5,9 +5,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { sequenceApi } from '../../api/sequences';
 import type { EnrollmentStatus, Sequence } from '../../api/types';
-import { EmptyState } from '../../components/EmptyState';
-import { ErrorState } from '../../components/ErrorState';
-import { LoadingState } from '../../components/LoadingState';
+import { LoadedView } from '../../components/LoadedView';
 import { useLoad } from '../../hooks/useLoad';
 import { EnrollmentFilters } from './EnrollmentFilters';
 import { EnrollmentsTable } from './EnrollmentsTable';
@@ -52,17 +50,18 @@ export function EnrollmentsPanel({ sequence, refreshKey, onFieldsSeen }: Props) 
   return (
     <Stack gap="sm">
       <EnrollmentFilters status={status} search={search} onStatus={setStatus} onSearch={setSearch} />
-      {page.error ? (
-        <ErrorState error={page.error} onRetry={page.reload} />
-      ) : !page.data ? (
-        <LoadingState label="Loading enrollments…" />
-      ) : page.data.enrollments.length === 0 ? (
-        <EmptyState title={filtered ? 'No enrollments match' : 'No contacts enrolled yet'}>
-          {filtered ? 'Try another status or search.' : 'Enroll a contact or import a CSV file.'}
-        </EmptyState>
-      ) : (
-        <EnrollmentsTable enrollments={page.data.enrollments} steps={sequence.steps} />
-      )}
+      <LoadedView
+        loaded={page}
+        loadingLabel="Loading enrollments…"
+        isEmpty={(data) => data.enrollments.length === 0}
+        empty={
+          filtered
+            ? { title: 'No enrollments match', text: 'Try another status or search.' }
+            : { title: 'No contacts enrolled yet', text: 'Enroll a contact or import a CSV file.' }
+        }
+      >
+        {(data) => <EnrollmentsTable enrollments={data.enrollments} steps={sequence.steps} />}
+      </LoadedView>
       <Group justify="space-between">
         <Text size="sm" c="dimmed">
           {page.loading && page.data ? 'Updating…' : `Page ${cursors.length}`}

@@ -1,5 +1,6 @@
 // What the server will make of the file: the email column, the merge fields, the first rows.
 import { Alert, Badge, Group, Stack, Table, Text } from '@mantine/core';
+import { ListTable } from '../../components/ListTable';
 import { isRowProblem, type CsvPreview } from '../../lib/contactColumns';
 
 export function CsvPreviewTable({ preview }: { preview: CsvPreview }) {
@@ -48,41 +49,33 @@ export function CsvPreviewTable({ preview }: { preview: CsvPreview }) {
           `, ${preview.problemCount} of them will be refused (see the report after importing)`}
         . The first {preview.rows.length}:
       </Text>
-      <Table.ScrollContainer minWidth={480}>
-        <Table striped fz="sm" aria-label="CSV preview">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Line</Table.Th>
-              <Table.Th>{emailName} (email)</Table.Th>
+      <ListTable
+        label="CSV preview"
+        columns={['Line', `${emailName} (email)`, ...columns.mergeFields.map((f) => f.name)]}
+        minWidth={480}
+        fz="sm"
+      >
+        {preview.rows.map((row) =>
+          isRowProblem(row) ? (
+            <Table.Tr key={row.line}>
+              <Table.Td>{row.line}</Table.Td>
+              <Table.Td colSpan={columns.mergeFields.length + 1}>
+                <Text size="sm" c="red">
+                  {row.message}
+                </Text>
+              </Table.Td>
+            </Table.Tr>
+          ) : (
+            <Table.Tr key={row.line}>
+              <Table.Td>{row.line}</Table.Td>
+              <Table.Td>{row.email}</Table.Td>
               {columns.mergeFields.map((f) => (
-                <Table.Th key={f.index}>{f.name}</Table.Th>
+                <Table.Td key={f.index}>{row.mergeFields[f.name]}</Table.Td>
               ))}
             </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {preview.rows.map((row) =>
-              isRowProblem(row) ? (
-                <Table.Tr key={row.line}>
-                  <Table.Td>{row.line}</Table.Td>
-                  <Table.Td colSpan={columns.mergeFields.length + 1}>
-                    <Text size="sm" c="red">
-                      {row.message}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              ) : (
-                <Table.Tr key={row.line}>
-                  <Table.Td>{row.line}</Table.Td>
-                  <Table.Td>{row.email}</Table.Td>
-                  {columns.mergeFields.map((f) => (
-                    <Table.Td key={f.index}>{row.mergeFields[f.name]}</Table.Td>
-                  ))}
-                </Table.Tr>
-              ),
-            )}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+          ),
+        )}
+      </ListTable>
     </Stack>
   );
 }

@@ -1,5 +1,6 @@
 import { Alert, Table, Text } from '@mantine/core';
 import type { ImportResult } from '../../api/types';
+import { ListTable } from '../../components/ListTable';
 
 export function ImportReport({ result }: { result: ImportResult }) {
   const errorCount = result.errorCount ?? result.errors.length;
@@ -16,31 +17,20 @@ export function ImportReport({ result }: { result: ImportResult }) {
               Showing the first {result.errors.length} of {errorCount} refused rows.
             </Text>
           )}
-          <Table.ScrollContainer minWidth={520}>
-            <Table striped fz="sm" aria-label="Refused rows">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Line</Table.Th>
-                  <Table.Th>Email</Table.Th>
-                  <Table.Th>Problem</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {result.errors.map((e, i) => (
-                  <Table.Tr key={`${e.line}-${i}`}>
-                    <Table.Td>{e.line}</Table.Td>
-                    <Table.Td>{e.contactEmail || '—'}</Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{e.message}</Text>
-                      <Text size="xs" c="dimmed">
-                        {e.code}
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <ListTable label="Refused rows" columns={['Line', 'Email', 'Problem']} minWidth={520} fz="sm">
+            {result.errors.map((e, i) => (
+              <Table.Tr key={`${e.line}-${i}`}>
+                <Table.Td>{e.line}</Table.Td>
+                <Table.Td>{e.contactEmail || '—'}</Table.Td>
+                <Table.Td>
+                  <Text size="sm">{e.message}</Text>
+                  <Text size="xs" c="dimmed">
+                    {e.code}
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </ListTable>
         </>
       )}
     </>

@@ -1,3 +1,4 @@
+import type { ChangeEvent } from 'react';
 import type { MailboxFormErrors, MailboxFormValues } from './mailboxForm';
 
 export interface FieldGroupProps {
@@ -13,3 +14,18 @@ export const TLS_OPTIONS = [
   { value: 'tls', label: 'TLS (implicit)' },
   { value: 'none', label: 'None (plain text)' },
 ];
+
+// The form's fields that take any text.
+export type TextKey = {
+  [K in keyof MailboxFormValues]: string extends MailboxFormValues[K] ? K : never;
+}[keyof MailboxFormValues];
+
+// value, error and onChange of a text input bound to one field of the form.
+export function bindText({ values, errors, onChange }: Omit<FieldGroupProps, 'mode'>, key: TextKey) {
+  return {
+    value: String(values[key]),
+    error: errors[key],
+    onChange: (e: ChangeEvent<HTMLInputElement>) =>
+      onChange({ [key]: e.currentTarget.value } as Partial<MailboxFormValues>),
+  };
+}

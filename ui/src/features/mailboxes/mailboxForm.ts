@@ -1,7 +1,17 @@
 // The mailbox form's values and how they become a request. Passwords are write-only: the
 // form starts with them empty and sends one only when the user typed a new one, so saving
 // other settings keeps the stored secret.
-import type { ImapInput, Mailbox, MailboxInput, TlsMode, TransportInput } from '../../api/types';
+import type {
+  ImapInput,
+  Mailbox,
+  MailboxInput,
+  ServerConnection,
+  TlsMode,
+  TransportInput,
+} from '../../api/types';
+
+// The form names each server's fields after it: smtpHost, imapHost, …
+export type ServerKind = 'smtp' | 'imap';
 
 export interface MailboxFormValues {
   name: string;
@@ -62,25 +72,47 @@ export function valuesFromMailbox(m: Mailbox): MailboxFormValues {
     dailyLimit: m.dailyLimit ?? '',
   };
   if (m.transport.type === 'smtp') {
-    v.transportType = 'smtp';
-    v.smtpHost = m.transport.host;
-    v.smtpPort = m.transport.port;
-    v.smtpTls = m.transport.tls;
-    v.smtpTlsVerify = m.transport.tlsVerify;
-    v.smtpUsername = m.transport.username;
-    v.smtpHasPassword = m.transport.hasPassword;
-    v.smtpBounceAddress = m.transport.bounceAddress ?? '';
+    Object.assign(v, serverValues('smtp', m.transport), {
+      transportType: 'smtp',
+      smtpTlsVerify: m.transport.tlsVerify,
+      smtpBounceAddress: m.transport.bounceAddress ?? '',
+    });
   }
   if (m.imap) {
-    v.imapEnabled = true;
-    v.imapHost = m.imap.host;
-    v.imapPort = m.imap.port;
-    v.imapTls = m.imap.tls;
-    v.imapUsername = m.imap.username;
-    v.imapHasPassword = m.imap.hasPassword;
-    v.imapFolder = m.imap.folder;
+    Object.assign(v, serverValues('imap', m.imap), { imapEnabled: true, imapFolder: m.imap.folder });
   }
   return v;
+}
+
+function serverValues(kind: ServerKind, s: ServerConnection & { hasPassword: boolean }): Partial<MailboxFormValues> {
+  return {
+    [`${kind}Host`]: s.host,
+    [`${kind}Port`]: s.port,
+    [`${kind}Tls`]: s.tls,
+    [`${kind}Username`]: s.username,
+    [`${kind}HasPassword`]: s.hasPassword,
+  };
+}
+
+// The connection part of a request, with the problems of its host and port put in `errors`.
+function serverInput(
+  v: MailboxFormValues,
+  kind: ServerKind,
+  errors: MailboxFormErrors,
+): ServerConnection & { password?: string } {
+  const host = v[`${kind}Host`].trim();
+  const p = port(v[`${kind}Port`]);
+  if (!host) errors[`${kind}Host`] = `The ${kind.toUpperCase()} server is required.`;
+  if (p === null) errors[`${kind}Port`] = 'A port from 1 to 65535.';
+  const input: ServerConnection & { password?: string } = {
+    host,
+    port: p ?? 0,
+    tls: v[`${kind}Tls`],
+    username: v[`${kind}Username`],
+  };
+  const password = v[`${kind}Password`];
+  if (password !== '') input.password = password;
+  return input;
 }
 
 function port(value: number | string): number | null {
@@ -103,19 +135,8 @@ export function toMailboxInput(v: MailboxFormValues, full: boolean): BuiltInput 
 
   let transport: TransportInput = { type: 'outbox' };
   if (v.transportType === 'smtp') {
-    const p = port(v.smtpPort);
-    if (!v.smtpHost.trim()) errors.smtpHost = 'The SMTP server is required.';
-    if (p === null) errors.smtpPort = 'A port from 1 to 65535.';
-    transport = {
-      type: 'smtp',
-      host: v.smtpHost.trim(),
-      port: p ?? 0,
-      tls: v.smtpTls,
-      tlsVerify: v.smtpTlsVerify,
-      username: v.smtpUsername,
-    };
+    transport = { type: 'smtp', ...serverInput(v, 'smtp', errors), tlsVerify: v.smtpTlsVerify };
     if (v.smtpBounceAddress.trim()) transport.bounceAddress = v.smtpBounceAddress.trim();
-    if (v.smtpPassword !== '') transport.password = v.smtpPassword;
   }
 
   const input: MailboxInput = {
@@ -127,17 +148,7 @@ export function toMailboxInput(v: MailboxFormValues, full: boolean): BuiltInput 
 
   if (full) {
     if (v.imapEnabled) {
-      const p = port(v.imapPort);
-      if (!v.imapHost.trim()) errors.imapHost = 'The IMAP server is required.';
-      if (p === null) errors.imapPort = 'A port from 1 to 65535.';
-      const imap: ImapInput = {
-        host: v.imapHost.trim(),
-        port: p ?? 0,
-        tls: v.imapTls,
-        username: v.imapUsername,
-        folder: v.imapFolder.trim() || 'INBOX',
-      };
-      if (v.imapPassword !== '') imap.password = v.imapPassword;
+      const imap: ImapInput = { ...serverInput(v, 'imap', errors), folder: v.imapFolder.trim() || 'INBOX' };
       input.imap = imap;
     } else {
       input.imap = null;

@@ -1,6 +1,9 @@
 import { Table, Text, UnstyledButton } from '@mantine/core';
 import type { OutboxEntry } from '../../api/types';
+import { ListTable, type Column } from '../../components/ListTable';
 import { TimeText } from '../../components/TimeText';
+
+const COLUMNS: Column[] = ['Subject', 'To', 'Sent', { label: 'Size', align: 'right' }];
 
 function formatSize(bytes: number | undefined): string {
   if (bytes === undefined) return '';
@@ -15,42 +18,30 @@ interface Props {
 
 export function OutboxList({ messages, onOpen }: Props) {
   return (
-    <Table.ScrollContainer minWidth={640}>
-      <Table striped highlightOnHover verticalSpacing="xs">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Subject</Table.Th>
-            <Table.Th>To</Table.Th>
-            <Table.Th>Sent</Table.Th>
-            <Table.Th style={{ textAlign: 'right' }}>Size</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {messages.map((m) => (
-            <Table.Tr key={m.messageId}>
-              <Table.Td>
-                <UnstyledButton
-                  onClick={() => onOpen(m.messageId)}
-                  c="blue"
-                  fz="sm"
-                  style={{ textAlign: 'left', textDecoration: 'underline' }}
-                >
-                  {m.subject || '(no subject)'}
-                </UnstyledButton>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm">{m.to}</Text>
-              </Table.Td>
-              <Table.Td>
-                <TimeText value={m.sentAt} relative />
-              </Table.Td>
-              <Table.Td style={{ textAlign: 'right' }}>
-                <Text size="sm">{formatSize(m.size)}</Text>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <ListTable label="Outbox" columns={COLUMNS} minWidth={640} hover>
+      {messages.map((m) => (
+        <Table.Tr key={m.messageId}>
+          <Table.Td>
+            <UnstyledButton
+              onClick={() => onOpen(m.messageId)}
+              c="blue"
+              fz="sm"
+              style={{ textAlign: 'left', textDecoration: 'underline' }}
+            >
+              {m.subject || '(no subject)'}
+            </UnstyledButton>
+          </Table.Td>
+          <Table.Td>
+            <Text size="sm">{m.to}</Text>
+          </Table.Td>
+          <Table.Td>
+            <TimeText value={m.sentAt} relative />
+          </Table.Td>
+          <Table.Td style={{ textAlign: 'right' }}>
+            <Text size="sm">{formatSize(m.size)}</Text>
+          </Table.Td>
+        </Table.Tr>
+      ))}
+    </ListTable>
   );
 }

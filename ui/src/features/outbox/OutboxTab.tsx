@@ -2,9 +2,7 @@ import { Alert, Group, Pagination, Text } from '@mantine/core';
 import { useState } from 'react';
 import { mailboxApi } from '../../api/mailboxes';
 import type { Mailbox } from '../../api/types';
-import { EmptyState } from '../../components/EmptyState';
-import { ErrorState } from '../../components/ErrorState';
-import { LoadingState } from '../../components/LoadingState';
+import { LoadedView } from '../../components/LoadedView';
 import { useLoad } from '../../hooks/useLoad';
 import { OutboxList } from './OutboxList';
 import { OutboxMessageModal } from './OutboxMessageModal';
@@ -28,34 +26,36 @@ export function OutboxTab({ mailbox }: { mailbox: Mailbox }) {
           local outbox.
         </Alert>
       )}
-      {list.error ? (
-        <ErrorState error={list.error} onRetry={list.reload} />
-      ) : !list.data ? (
-        <LoadingState label="Loading the outbox…" />
-      ) : list.data.messages.length === 0 ? (
-        <EmptyState title="The outbox is empty">
-          Emails this mailbox sends through the local outbox appear here.
-        </EmptyState>
-      ) : (
-        <>
-          <Text size="sm" c="dimmed" mb="xs">
-            {list.data.total} message{list.data.total === 1 ? '' : 's'}, newest first.
-          </Text>
-          <OutboxList messages={list.data.messages} onOpen={setOpenId} />
-          {pages > 1 && (
-            <Group justify="center" mt="md">
-              <Pagination
-                value={page}
-                onChange={setPage}
-                total={pages}
-                getControlProps={(control) => ({
-                  'aria-label': control === 'previous' ? 'Previous page' : control === 'next' ? 'Next page' : control,
-                })}
-              />
-            </Group>
-          )}
-        </>
-      )}
+      <LoadedView
+        loaded={list}
+        loadingLabel="Loading the outbox…"
+        isEmpty={(data) => data.messages.length === 0}
+        empty={{
+          title: 'The outbox is empty',
+          text: 'Emails this mailbox sends through the local outbox appear here.',
+        }}
+      >
+        {(data) => (
+          <>
+            <Text size="sm" c="dimmed" mb="xs">
+              {data.total} message{data.total === 1 ? '' : 's'}, newest first.
+            </Text>
+            <OutboxList messages={data.messages} onOpen={setOpenId} />
+            {pages > 1 && (
+              <Group justify="center" mt="md">
+                <Pagination
+                  value={page}
+                  onChange={setPage}
+                  total={pages}
+                  getControlProps={(control) => ({
+                    'aria-label': control === 'previous' ? 'Previous page' : control === 'next' ? 'Next page' : control,
+                  })}
+                />
+              </Group>
+            )}
+          </>
+        )}
+      </LoadedView>
       <OutboxMessageModal mailboxId={mailbox.id} messageId={openId} onClose={() => setOpenId(null)} />
     </>
   );

@@ -1,7 +1,16 @@
 // The steps as they stand, with each email's figures from stepStats.
 import { Table, Text } from '@mantine/core';
 import type { Sequence } from '../../api/types';
+import { ListTable, type Column } from '../../components/ListTable';
 import { formatDelay } from '../../lib/delay';
+
+const COLUMNS: Column[] = [
+  { label: '#', width: 40 },
+  'Step',
+  { label: 'Sent', align: 'right' },
+  { label: 'Replied', align: 'right' },
+  { label: 'Bounced', align: 'right' },
+];
 
 export function StepsOverview({ sequence }: { sequence: Sequence }) {
   const stats = new Map((sequence.stepStats ?? []).map((s) => [s.stepId, s]));
@@ -10,50 +19,37 @@ export function StepsOverview({ sequence }: { sequence: Sequence }) {
     return s ? s[key] : '—';
   };
   return (
-    <Table.ScrollContainer minWidth={620}>
-      <Table verticalSpacing="xs" striped aria-label="Steps">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th w={40}>#</Table.Th>
-            <Table.Th>Step</Table.Th>
-            <Table.Th style={{ textAlign: 'right' }}>Sent</Table.Th>
-            <Table.Th style={{ textAlign: 'right' }}>Replied</Table.Th>
-            <Table.Th style={{ textAlign: 'right' }}>Bounced</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {sequence.steps.map((step, i) => (
-            <Table.Tr key={step.id ?? i}>
-              <Table.Td>{i + 1}</Table.Td>
-              {step.type === 'delay' ? (
-                <>
-                  <Table.Td>
-                    <Text size="sm" c="dimmed">
-                      Wait {formatDelay(step.delayMs)}
+    <ListTable label="Steps" columns={COLUMNS} minWidth={620}>
+      {sequence.steps.map((step, i) => (
+        <Table.Tr key={step.id ?? i}>
+          <Table.Td>{i + 1}</Table.Td>
+          {step.type === 'delay' ? (
+            <>
+              <Table.Td>
+                <Text size="sm" c="dimmed">
+                  Wait {formatDelay(step.delayMs)}
+                </Text>
+              </Table.Td>
+              <Table.Td colSpan={3} />
+            </>
+          ) : (
+            <>
+              <Table.Td>
+                <Text size="sm" fw={500}>
+                  {step.subject || (
+                    <Text span c="dimmed" fs="italic">
+                      Re: previous subject
                     </Text>
-                  </Table.Td>
-                  <Table.Td colSpan={3} />
-                </>
-              ) : (
-                <>
-                  <Table.Td>
-                    <Text size="sm" fw={500}>
-                      {step.subject || (
-                        <Text span c="dimmed" fs="italic">
-                          Re: previous subject
-                        </Text>
-                      )}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td style={{ textAlign: 'right' }}>{figure(step.id, 'sent')}</Table.Td>
-                  <Table.Td style={{ textAlign: 'right' }}>{figure(step.id, 'replied')}</Table.Td>
-                  <Table.Td style={{ textAlign: 'right' }}>{figure(step.id, 'bounced')}</Table.Td>
-                </>
-              )}
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+                  )}
+                </Text>
+              </Table.Td>
+              <Table.Td style={{ textAlign: 'right' }}>{figure(step.id, 'sent')}</Table.Td>
+              <Table.Td style={{ textAlign: 'right' }}>{figure(step.id, 'replied')}</Table.Td>
+              <Table.Td style={{ textAlign: 'right' }}>{figure(step.id, 'bounced')}</Table.Td>
+            </>
+          )}
+        </Table.Tr>
+      ))}
+    </ListTable>
   );
 }
