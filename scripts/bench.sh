@@ -27,10 +27,10 @@ rate=$(awk '/emails\/s:/ {print $2}' "$out")
 rm -f "$out"
 
 # The ceiling: Postfix's own load generator against the same sink, reused connections,
-# 20 sessions, messages of the size Mailmark sends (about 740 bytes).
+# 20 sessions, messages of the size Mailmark sends (about 960 bytes).
 messages=$((3 * contacts))
 start=$(date +%s.%N)
-/usr/sbin/smtp-source -d -s 20 -l 740 -m "$messages" "127.0.0.1:${port}"
+/usr/sbin/smtp-source -d -s 20 -l 960 -m "$messages" "127.0.0.1:${port}"
 end=$(date +%s.%N)
 /usr/bin/python3 - "$rate" "$messages" "$start" "$end" <<'PY'
 import sys

@@ -16,7 +16,7 @@ struct Config {
   std::filesystem::path data_dir = "./data";
   std::string db;          // "sqlite:PATH" or "postgresql://…"; empty: <data_dir>/mailmark.db
   std::string public_url;  // empty: http://<listen>
-  std::size_t workers = 2;
+  std::size_t workers = 4;
   std::size_t batch_size = 500;
   // Temporary delivery failures: the waits between attempts, and when to give up.
   std::vector<Duration> retry_delays = RetryPolicy{}.delays;

@@ -16,7 +16,7 @@ namespace mailmark {
 struct SchedulerOptions {
   RunnerOptions runner;
   std::size_t batch_size = 500;
-  std::size_t workers = 2;
+  std::size_t workers = 4;
   // Longest sleep when nothing is due: a safety net for work another node enqueued
   // (with one SQLite node every change wakes the scheduler directly).
   Duration idle_recheck = std::chrono::seconds(30);
