@@ -24,6 +24,7 @@ bool Scheduler::RunOneBatch(const std::string& node) {
   stats_.retried += report.retried;
   stats_.bounced += report.bounced;
   stats_.completed += report.completed;
+  stats_.withdrawn += report.withdrawn;
   ++stats_.batches;
   if (options_.keep_lateness_samples)
     lateness_.insert(lateness_.end(), report.lateness.begin(), report.lateness.end());

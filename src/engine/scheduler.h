@@ -24,7 +24,7 @@ struct SchedulerOptions {
 };
 
 struct SchedulerStats {
-  std::uint64_t sent = 0, retried = 0, bounced = 0, completed = 0, batches = 0;
+  std::uint64_t sent = 0, retried = 0, bounced = 0, completed = 0, withdrawn = 0, batches = 0;
 };
 
 class Scheduler {

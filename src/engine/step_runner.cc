@@ -225,8 +225,14 @@ BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims, const 
     in.extra_headers.emplace_back("X-Mailmark-Enrollment", e.id);
     Group& g = groups.try_emplace(transport.get(), Group{transport, {}, {}, {}}).first->second;
     g.sends.push_back(i);
-    g.messages.push_back(OutgoingMessage{s.start.message_id, EnvelopeFrom(*s.mailbox, rows[i]->id),
-                                         e.contact_email, BuildMessage(in)});
+    OutgoingMessage& message = g.messages.emplace_back(
+        OutgoingMessage{s.start.message_id, EnvelopeFrom(*s.mailbox, rows[i]->id), e.contact_email,
+                        BuildMessage(in)});
+    // An SMTP batch can take many seconds; a reply, a cancel or a pause meanwhile must stop
+    // a message not yet sent. (The outbox writes its batch within milliseconds of BeginSends'
+    // check, so it is not asked.)
+    if (s.mailbox->transport == TransportType::kSmtp)
+      message.still_wanted = [this, id = e.id] { return store_.StillSendable(id, clock_.Now()); };
   }
 
   // Deliver and turn each answer into an outcome.
@@ -277,6 +283,19 @@ BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims, const 
         o.suppress_address = result.recipient_rejected;
         o.events.push_back("bounced " + s.step->id + ": " + result.response);
         ++report.bounced;
+        break;
+      case SendStatus::kWithdrawn:
+        // Nothing was sent: the row fails so its Message-ID is never used, and the enrollment
+        // stays where it was. If it is final the store only gives the lease back; if only its
+        // sequence or the contact is paused, it stays due and the step is planned afresh (a
+        // new Message-ID) when the pause ends.
+        o.message_state = MessageState::kFailed;
+        if (!o.response.starts_with(kWithdrawnResponsePrefix))  // what marks it as never sent
+          o.response = std::string(kWithdrawnResponsePrefix) + ": " + o.response;
+        o.last_step_id = e.last_step_id;
+        o.next_run_at = e.next_run_at;
+        o.events.push_back("withdrawn " + s.step->id + ": " + o.response);
+        ++report.withdrawn;
         break;
     }
     outcomes.push_back(std::move(o));

@@ -31,6 +31,7 @@ struct BatchReport {
   std::size_t completed = 0;
   std::size_t already_sent = 0;    // moved past a step this contact already got (re-ordered)
   std::size_t skipped = 0;         // no longer sendable when the send was about to start
+  std::size_t withdrawn = 0;       // no longer sendable when the transport was about to send
   std::vector<Duration> lateness;  // per send: when it went out minus when it was due
 };
 

@@ -1,6 +1,7 @@
 // The transport interface the scheduler hands finished messages to (outbox, SMTP, ...).
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -12,12 +13,20 @@ struct OutgoingMessage {
   std::string envelope_from;  // SMTP MAIL FROM (may differ from the From header, e.g. VERP)
   std::string recipient;      // SMTP RCPT TO
   std::string raw;            // the complete message, CRLF line ends (BuildMessage output)
+  // Asked right before the message goes on the wire; false: it is not sent (kWithdrawn).
+  // Empty: always wanted. The scheduler checks once when it records the send (BeginSends),
+  // but an SMTP batch on a slow relay can take many seconds, during which the contact may
+  // reply or the sequence be paused. Transports whose whole batch is written within moments
+  // of that check (the outbox: milliseconds) may ignore it. Called from the transport's own
+  // threads, possibly several at once; must not throw.
+  std::function<bool()> still_wanted = {};
 };
 
 enum class SendStatus {
   kSent,              // accepted; never retried
   kTemporaryFailure,  // 4xx, connection or I/O error: retry later with the same Message-ID
   kPermanentFailure,  // 5xx for this recipient: the enrollment bounces with `response`
+  kWithdrawn,         // not sent: still_wanted said no just before; `response` says why
 };
 
 struct SendResult {

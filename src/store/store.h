@@ -45,7 +45,7 @@ struct SequenceCounts {
 //    take it back);
 //  - bounced: its messages the transport refused for good (state failed), plus the
 //    enrollments that a delivery report bounced (status bounced without a failed message),
-//    counted on the step they had last sent;
+//    counted on the step they had last sent (a withdrawn message, never sent, is neither);
 //  - replied: enrollments in status replied whose last sent step it is.
 struct StepStats {
   Id step_id;
@@ -98,6 +98,9 @@ struct ClaimedEnrollment {
   std::vector<Message> sent;  // its messages in state sent, oldest first (for threading)
 };
 
+// How a withdrawn message's response begins (see StepOutcome::response).
+inline constexpr std::string_view kWithdrawnResponsePrefix = "withdrawn";
+
 // A send about to be handed to a transport.
 struct SendStart {
   Id enrollment_id;
@@ -122,7 +125,9 @@ struct StepOutcome {
   bool suppress_address = false;
   std::optional<Id> message;  // the message row this run handed to a transport
   MessageState message_state = MessageState::kSent;  // kSending: keep it pending for a retry
-  std::string response;                              // the transport's answer
+  // The transport's answer. A kFailed message whose response starts with
+  // kWithdrawnResponsePrefix was never sent (withdrawn just before): it counts nowhere.
+  std::string response;
   std::optional<Id> last_step_id;
   std::optional<Timestamp> next_run_at;  // when it stays active
   EnrollmentStatus status = EnrollmentStatus::kActive;
@@ -225,6 +230,11 @@ class Store {
   virtual std::vector<std::optional<Message>> BeginSends(std::string_view node,
                                                          const std::vector<SendStart>& starts,
                                                          Timestamp now) = 0;
+  // Whether a send to this enrollment may still go out: it is active, its sequence is active,
+  // and no out-of-office pause runs past `now`. A cheap read (no lease check, no merge
+  // fields) that a transport asks right before each message goes on the wire; false for an
+  // unknown id, and on a storage failure (sending nothing is the safe side).
+  virtual bool StillSendable(const Id& enrollment_id, Timestamp now) = 0;
   // Applies the outcomes and releases their leases, in one transaction.
   virtual void RecordOutcomes(std::string_view node, const std::vector<StepOutcome>& outcomes,
                               Timestamp now) = 0;

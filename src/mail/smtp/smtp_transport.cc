@@ -58,7 +58,16 @@ void SmtpTransport::SenderLoop(std::size_t slot) {
     Job job = queue_.front();
     queue_.pop_front();
     lock.unlock();
-    SendOutcome outcome = connection.Send(job.batch->messages[job.index]);
+    const OutgoingMessage& message = job.batch->messages[job.index];
+    // Asked here, not when the batch was queued: a message can wait many seconds behind the
+    // rest of a batch on a slow relay, and a reply or a pause meanwhile must stop it. The
+    // connection is not touched, so it stays open for the next message.
+    const bool wanted = !message.still_wanted || message.still_wanted();
+    SendOutcome outcome =
+        wanted ? connection.Send(message)
+               : SendOutcome{SendResult{SendStatus::kWithdrawn,
+                                        "withdrawn before sending: no longer wanted"},
+                             FailureScope::kNone};
     lock.lock();
     const bool refused = outcome.scope == FailureScope::kServer;
     std::string cause = refused ? outcome.result.response : std::string();

@@ -46,6 +46,8 @@ class SmtpTransport : public Transport {
   //    the transaction. A connection the server will not talk to at all (refused, TLS, AUTH)
   //    sits out until the queue is empty; when every connection is sitting out, the queued
   //    messages are not attempted and fail temporarily with the same cause.
+  //  - kWithdrawn: the message's still_wanted, asked by its sender just before sending it,
+  //    said no; nothing went to the server.
   // A failed message costs its connection (libcurl closes it); the next one reconnects.
   std::vector<SendResult> SendBatch(std::span<const OutgoingMessage> messages) override;
 

@@ -155,6 +155,64 @@ TEST(SmtpTransport, ThousandMessagesSpreadOverAtMostTheConfiguredConnections) {
   EXPECT_EQ(sink.counters().messages, 1000);
 }
 
+TEST(SmtpTransport, AMessageNoLongerWantedIsWithdrawnWithoutTouchingTheServer) {
+  REQUIRE_SMTP_SINK();
+  SmtpSink sink;
+  std::vector<OutgoingMessage> batch = Messages(3);
+  int asked = 0;
+  for (auto& m : batch) m.still_wanted = [&asked] { return ++asked, false; };
+  std::uint64_t opened = 0;
+  {
+    SmtpTransport transport(Plain(sink.port()), Connections(1));
+    std::vector<SendResult> results = transport.SendBatch(batch);
+    ASSERT_EQ(results.size(), 3u);
+    for (const auto& r : results) {
+      EXPECT_EQ(r.status, SendStatus::kWithdrawn);
+      EXPECT_EQ(r.response, "withdrawn before sending: no longer wanted");
+    }
+    opened = transport.connections_opened();
+  }
+  EXPECT_EQ(asked, 3);
+  EXPECT_EQ(opened, 0u);
+  EXPECT_EQ(sink.counters().messages, 0);
+}
+
+// The question is asked by the sender right before each message, not once for the batch:
+// a reply that arrives while earlier messages are being sent stops the later ones.
+TEST(SmtpTransport, StillWantedIsAskedRightBeforeEachMessage) {
+  REQUIRE_SMTP_SINK();
+  SmtpSink sink;
+  std::vector<OutgoingMessage> batch = Messages(4);
+  std::vector<int> order;  // one connection: the sender asks in queue order
+  bool replied = false;
+  for (int i = 0; i < 4; ++i) {
+    batch[i].still_wanted = [&, i] {
+      order.push_back(i);
+      if (i == 1) {  // message 1 goes out; the contact replies right after
+        replied = true;
+        return true;
+      }
+      return i == 0 || !replied;
+    };
+  }
+  batch.push_back(Message(4));  // no question: always wanted
+  std::vector<SendResult> results;
+  {
+    SmtpTransport transport(Plain(sink.port()), Connections(1));
+    results = transport.SendBatch(batch);
+  }
+  ASSERT_EQ(results.size(), 5u);
+  EXPECT_EQ(results[0].status, SendStatus::kSent) << results[0].response;
+  EXPECT_EQ(results[1].status, SendStatus::kSent) << results[1].response;
+  EXPECT_EQ(results[2].status, SendStatus::kWithdrawn);
+  EXPECT_EQ(results[3].status, SendStatus::kWithdrawn);
+  EXPECT_EQ(results[4].status, SendStatus::kSent) << results[4].response;
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3}));
+  ASSERT_TRUE(Eventually([&] { return sink.counters().sessions >= 1; }));
+  EXPECT_EQ(sink.counters().sessions, 1);  // a withdrawn message did not cost the connection
+  EXPECT_EQ(sink.counters().messages, 3);
+}
+
 TEST(SmtpTransport, ConcurrentBatchesShareThePool) {
   REQUIRE_SMTP_SINK();
   SmtpSink sink;

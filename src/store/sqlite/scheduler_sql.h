@@ -54,6 +54,12 @@ inline constexpr const char* kRunState =
     "FROM enrollments e "
     "JOIN sequences s ON s.id = e.sequence_id WHERE e.id = ?";
 
+// 1 when enrollment ?1 may still be sent to at ?2 (StillSendable); no row when unknown.
+inline constexpr const char* kStillSendable =
+    "SELECT e.status = 'active' AND s.status = 'active' "
+    "AND (e.paused_until IS NULL OR e.paused_until <= ?2) "
+    "FROM enrollments e JOIN sequences s ON s.id = e.sequence_id WHERE e.id = ?1";
+
 // The leases of node ?1 and of its workers, named "?1/<anything>". A range rather than LIKE:
 // nothing in a node's name needs escaping, and the lease_owner index serves it ('0' is the
 // byte after '/', so the range holds exactly the names that start with "?1/").

@@ -268,6 +268,14 @@ std::vector<std::optional<Message>> SqliteStore::BeginSends(std::string_view nod
   return std::move(begun).value();
 }
 
+bool SqliteStore::StillSendable(const Id& enrollment_id, Timestamp now) {
+  return Read("still sendable", false, [&](Connection& c) {
+    auto q = c.Prepare(sql::kStillSendable);
+    q.Bind(enrollment_id, now);
+    return q.Step() && q.Int(0) == 1;
+  });
+}
+
 void SqliteStore::RecordOutcomes(std::string_view node, const std::vector<StepOutcome>& outcomes,
                                  Timestamp now) {
   auto done = Write<Ok>([&](Connection& c) -> Status {

@@ -146,20 +146,23 @@ SequenceCounts SqliteStore::CountEnrollments(const Id& sequence_id) {
 
 Result<std::vector<StepStats>> SqliteStore::CountStepStats(const Id& sequence_id) {
   // Failed messages are counted where they failed; an enrollment bounced by a delivery report
-  // has no failed message, and its bounce is put on the step it last sent.
+  // has no failed message, and its bounce is put on the step it last sent. A withdrawn
+  // message (failed, never sent: kWithdrawnResponsePrefix, ?2) is no bounce.
   static constexpr const char* kStepStats =
       "SELECT step_id, SUM(sent), SUM(replied), SUM(bounced) FROM ("
       " SELECT m.step_id AS step_id, m.state = 'sent' AS sent, 0 AS replied,"
       "        m.state = 'failed' AS bounced"
       "   FROM enrollments e JOIN messages m ON m.enrollment_id = e.id"
       "  WHERE e.sequence_id = ?1 AND m.state IN ('sent', 'failed')"
+      "    AND NOT (m.state = 'failed' AND substr(m.response, 1, length(?2)) = ?2)"
       " UNION ALL"
       " SELECT e.last_step_id, 0, e.status = 'replied', e.status = 'bounced'"
       "   FROM enrollments e"
       "  WHERE e.sequence_id = ?1 AND e.status IN ('replied', 'bounced')"
       "    AND e.last_step_id IS NOT NULL"
       "    AND NOT (e.status = 'bounced' AND EXISTS (SELECT 1 FROM messages f"
-      "             WHERE f.enrollment_id = e.id AND f.state = 'failed'))"
+      "             WHERE f.enrollment_id = e.id AND f.state = 'failed'"
+      "               AND substr(f.response, 1, length(?2)) <> ?2))"
       ") GROUP BY step_id";
   return Read("count step stats", Result<std::vector<StepStats>>(StorageError()),
               [&](Connection& c) -> Result<std::vector<StepStats>> {
@@ -170,7 +173,7 @@ Result<std::vector<StepStats>> SqliteStore::CountStepStats(const Id& sequence_id
                 for (const Step& step : seq->steps)
                   if (step.type == StepType::kSendEmail) out.push_back(StepStats{step.id});
                 auto q = c.Prepare(kStepStats);
-                q.Bind(sequence_id);
+                q.Bind(sequence_id, kWithdrawnResponsePrefix);
                 while (q.Step()) {
                   std::string id = q.Text(0);
                   for (StepStats& s : out) {

@@ -74,6 +74,7 @@ class SqliteStore final : public Store {
   std::vector<std::optional<Message>> BeginSends(std::string_view node,
                                                  const std::vector<SendStart>& starts,
                                                  Timestamp now) override;
+  bool StillSendable(const Id& enrollment_id, Timestamp now) override;
   void RecordOutcomes(std::string_view node, const std::vector<StepOutcome>& outcomes,
                       Timestamp now) override;
   void ReleaseLeases(std::string_view node) override;

@@ -224,7 +224,7 @@ TEST(SqliteStore, SchedulerQueriesUseTheirIndexes) {
   const char* queries[] = {sqlite::sql::kDueSequences,  sqlite::sql::kDueInSequence,
                            sqlite::sql::kExpiredLeases, sqlite::sql::kNextWake,
                            sqlite::sql::kRunState,      sqlite::sql::kReleaseNode,
-                           sqlite::sql::kLease};
+                           sqlite::sql::kLease,         sqlite::sql::kStillSendable};
   const std::string renew = std::string(sqlite::sql::kRenewLeasesPrefix) + "?, ?)";
   std::vector<const char*> all(std::begin(queries), std::end(queries));
   all.push_back(renew.c_str());
