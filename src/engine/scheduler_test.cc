@@ -9,6 +9,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "engine/test_steps.h"
+
 #include "core/ids.h"
 #include "core/unsubscribe_token.h"
 #include "harness/temp_dir.h"
@@ -25,22 +27,8 @@ using ::testing::SizeIs;
 
 constexpr std::int64_t kDay = 86'400'000;
 
-Step Send(std::string subject, std::string html) {
-  Step s;
-  s.id = NewId("stp");
-  s.type = StepType::kSendEmail;
-  s.subject = std::move(subject);
-  s.html = std::move(html);
-  return s;
-}
-
-Step Delay(std::int64_t ms) {
-  Step s;
-  s.id = NewId("stp");
-  s.type = StepType::kDelay;
-  s.delay_ms = ms;
-  return s;
-}
+using testing_steps::Delay;
+using testing_steps::Send;
 
 // A transport that fails the way it is told, then hands over to the real outbox.
 class ScriptedTransport : public Transport {

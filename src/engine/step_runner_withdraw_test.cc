@@ -12,6 +12,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "engine/test_steps.h"
+
 #include "core/ids.h"
 #include "engine/scheduler.h"
 #include "harness/smtp_sink.h"
@@ -60,22 +62,8 @@ class HookedSmtp : public Transport, public TransportProvider {
   SmtpTransport smtp_;
 };
 
-Step Send(std::string subject) {
-  Step s;
-  s.id = NewId("stp");
-  s.type = StepType::kSendEmail;
-  s.subject = std::move(subject);
-  s.html = "<p>Hello</p>";
-  return s;
-}
-
-Step Delay(std::int64_t ms) {
-  Step s;
-  s.id = NewId("stp");
-  s.type = StepType::kDelay;
-  s.delay_ms = ms;
-  return s;
-}
+using testing_steps::Delay;
+using testing_steps::Send;
 
 class WithdrawTest : public ::testing::Test {
  protected:
