@@ -11,21 +11,31 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/run_command.h"
+
 namespace mailmark::testing {
 namespace {
 
 constexpr const char* kPython = "/usr/bin/python3";
 
-// argv: out_dir port [username password]. Writes out_dir/ready once it listens, appends a line
+// argv: out_dir port username password tls pipelining (tls: none|starttls|implicit; empty
+// username: no AUTH; pipelining: 1 or 0).
+// Writes out_dir/ready once it listens, appends a line
 // to out_dir/connections.log per connection, and stores message N as messages/N.eml (bytes)
 // plus messages/N.json (envelope), the .json renamed into place last.
 constexpr const char* kHandlerScript = R"PY(
-import asyncio, json, os, signal, sys
+import asyncio, json, os, signal, ssl, sys
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 out_dir, port = sys.argv[1], int(sys.argv[2])
-user = sys.argv[3].encode() if len(sys.argv) > 4 else None
-password = sys.argv[4].encode() if len(sys.argv) > 4 else None
+user = sys.argv[3].encode() if sys.argv[3] else None
+password = sys.argv[4].encode() if sys.argv[3] else None
+tls = sys.argv[5]
+pipelining = sys.argv[6] == "1"
+context = None
+if tls != "none":
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(os.path.join(out_dir, "cert.pem"), os.path.join(out_dir, "key.pem"))
 msg_dir = os.path.join(out_dir, "messages")
 os.makedirs(msg_dir, exist_ok=True)
 
@@ -38,6 +48,12 @@ def write_atomically(path, data):
 class Handler:
     def __init__(self):
         self.count = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if pipelining:
+            responses.insert(1, "250-PIPELINING")
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@")[0].lower()
@@ -52,7 +68,9 @@ class Handler:
         self.count += 1
         name = os.path.join(msg_dir, "%08d" % self.count)
         write_atomically(name + ".eml", envelope.original_content)
-        envelope_json = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos}
+        over_tls = server.transport.get_extra_info("ssl_object") is not None
+        envelope_json = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
+                         "tls": over_tls}
         write_atomically(name + ".json", json.dumps(envelope_json).encode())
         return "250 2.0.0 Ok: queued as %d" % self.count
 
@@ -63,8 +81,10 @@ def authenticator(server, session, envelope, mechanism, auth_data):
 
 class CountingSMTP(SMTP):
     def connection_made(self, transport):
-        with open(os.path.join(out_dir, "connections.log"), "a") as f:
-            f.write("c\n")
+        # Called again when STARTTLS switches the same connection to TLS: not a new one.
+        if getattr(self, "_original_transport", None) is None:
+            with open(os.path.join(out_dir, "connections.log"), "a") as f:
+                f.write("c\n")
         super().connection_made(transport)
 
 handler = Handler()
@@ -72,12 +92,16 @@ handler = Handler()
 def factory():
     kwargs = dict(hostname="inspecting-sink", decode_data=False, enable_SMTPUTF8=True)
     if user is not None:
-        kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=False)
+        kwargs.update(authenticator=authenticator, auth_required=True,
+                      auth_require_tls=(tls == "starttls"))
+    if tls == "starttls":
+        kwargs.update(tls_context=context)
     return CountingSMTP(handler, **kwargs)
 
 async def main():
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(factory, "127.0.0.1", port)
+    server = await loop.create_server(factory, "127.0.0.1", port,
+                                      ssl=context if tls == "implicit" else None)
     open(os.path.join(out_dir, "ready"), "w").close()
     stop = asyncio.Event()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
@@ -111,14 +135,23 @@ InspectingSink::InspectingSink(InspectingSinkOptions options)
     : dir_(std::make_unique<TempDir>("mm-aiosmtpd")) {
   auto script = dir_->path() / "sink.py";
   std::ofstream(script) << kHandlerScript;
+  const char* tls = options.tls == SinkTls::kNone       ? "none"
+                    : options.tls == SinkTls::kStartTls ? "starttls"
+                                                        : "implicit";
+  if (options.tls != SinkTls::kNone) {
+    auto made =
+        RunToCompletion({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                         "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
+                         "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
+                         (dir_->path() / "key.pem").string(), "-out", cert_file().string()});
+    if (made.exit_code != 0) throw std::runtime_error("openssl req failed: " + made.err);
+  }
   for (int attempt = 0;; ++attempt) {
     port_ = UnusedLoopbackPort();
     std::vector<std::string> argv{kPython, "-u", script.string(), dir_->path().string(),
                                   std::to_string(port_)};
-    if (!options.username.empty()) {
-      argv.push_back(options.username);
-      argv.push_back(options.password);
-    }
+    argv.insert(argv.end(),
+                {options.username, options.password, tls, options.pipelining ? "1" : "0"});
     auto log = dir_->path() / "aiosmtpd.log";
     process_.Start(argv, log);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -151,6 +184,7 @@ std::vector<ReceivedMessage> InspectingSink::Messages() const {
     ReceivedMessage m;
     m.mail_from = env.at("mail_from").get<std::string>();
     m.rcpt_tos = env.at("rcpt_tos").get<std::vector<std::string>>();
+    m.tls = env.value("tls", false);
     auto eml = path;
     m.data = ReadAll(eml.replace_extension(".eml"));
     out.push_back(std::move(m));

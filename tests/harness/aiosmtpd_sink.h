@@ -15,16 +15,28 @@
 
 namespace mailmark::testing {
 
+enum class SinkTls {
+  kNone,
+  kStartTls,  // offers STARTTLS (and, with credentials, AUTH only after it)
+  kImplicit,  // TLS from the first byte (the "smtps" port style)
+};
+
 struct InspectingSinkOptions {
-  // When set, AUTH (PLAIN/LOGIN, no TLS needed) with these credentials is required.
+  // When set, AUTH (PLAIN/LOGIN) with these credentials is required; without TLS it is offered
+  // in plain text too.
   std::string username = {};
   std::string password = {};
+  // With TLS the sink presents a fresh self-signed certificate for IP 127.0.0.1 (cert_file()).
+  SinkTls tls = SinkTls::kNone;
+  // Advertise PIPELINING (RFC 2920), as Postfix does; aiosmtpd reads pipelined commands in order.
+  bool pipelining = true;
 };
 
 struct ReceivedMessage {
   std::string mail_from;
   std::vector<std::string> rcpt_tos;
   std::string data;  // exactly as received, after SMTP dot-unstuffing
+  bool tls = false;  // it came over TLS
 };
 
 // Recipients whose local part starts with "reject5" are refused at RCPT with
@@ -44,6 +56,8 @@ class InspectingSink {
 
   int port() const { return port_; }
   const std::filesystem::path& dir() const { return dir_->path(); }
+  // The self-signed certificate (PEM) the sink presents with TLS: a CA file that trusts it.
+  std::filesystem::path cert_file() const { return dir_->path() / "cert.pem"; }
 
   // Accepted messages in arrival order.
   std::vector<ReceivedMessage> Messages() const;

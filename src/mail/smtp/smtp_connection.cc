@@ -1,114 +1,87 @@
 #include "mail/smtp/smtp_connection.h"
 
-#include <algorithm>
-#include <cstring>
-#include <mutex>
-#include <string_view>
+#include <unistd.h>
 
-#include "core/result.h"
+#include <algorithm>
+#include <array>
+#include <chrono>
+
+#include "mail/smtp/smtp_commands.h"
 
 namespace mailmark {
 namespace {
 
-void EnsureCurlGlobalInit() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+const char* CommandName(SmtpPhase phase) {
+  switch (phase) {
+    case SmtpPhase::kSession:
+      return "the session setup";
+    case SmtpPhase::kMail:
+      return "MAIL FROM";
+    case SmtpPhase::kRcpt:
+      return "RCPT TO";
+    case SmtpPhase::kData:
+      return "DATA";
+  }
+  return "?";
 }
 
-struct SlistFree {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-using Slist = std::unique_ptr<curl_slist, SlistFree>;
-
-// Whole seconds, at least one: libcurl's SMTP timeouts have no millisecond variant in 7.88.
-long Seconds(Duration d) {
-  auto s = std::chrono::ceil<std::chrono::seconds>(d).count();
-  return static_cast<long>(std::max<decltype(s)>(s, 1));
+SmtpAttempt Failed(SmtpPhase phase, StreamFailure failure, std::string detail) {
+  SmtpAttempt a;
+  a.phase = phase;
+  a.failure = failure;
+  a.detail = std::move(detail);
+  return a;
 }
 
-// CR, LF or NUL in an envelope address would let a message inject SMTP commands.
-bool SafeEnvelope(std::string_view address) {
-  return address.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+// A reply to a transaction command, as the outcome sees it. A reply that is not SMTP at all
+// (no code, 1xx, 6xx and up) means the two sides no longer agree on where they are.
+SmtpAttempt Answered(SmtpPhase phase, SmtpReply reply) {
+  SmtpAttempt a;
+  a.phase = phase;
+  a.transaction_answered = true;
+  if (reply.code < 200 || reply.code >= 600) {
+    a.failure = StreamFailure::kNetwork;
+    a.detail = std::string("unexpected reply to ") + CommandName(phase);
+  }
+  a.reply = std::move(reply);
+  return a;
 }
 
-std::string Bracketed(std::string_view address) {
-  std::string out = "<";
-  out.append(address);
-  out.push_back('>');
-  return out;
+std::string LocalHostName() {
+  std::array<char, 256> name{};
+  if (::gethostname(name.data(), name.size() - 1) != 0 || name[0] == '\0') return "localhost";
+  return name.data();
 }
 
 }  // namespace
 
-Result<std::string> SmtpUrl(const SmtpSettings& settings, const std::string& helo_name) {
-  const std::string& host = settings.host;
-  bool ipv6 = host.find(':') != std::string::npos;
-  constexpr std::string_view kForbidden("/?#@\\ \t\r\n[]%\0", 14);
-  if (host.empty() || host.find_first_of(kForbidden) != std::string::npos) {
-    return MakeError(ErrorKind::kInvalid, "invalid_smtp_host", "invalid SMTP host: " + host);
-  }
-  if (helo_name.find_first_of(kForbidden) != std::string::npos) {
-    return MakeError(ErrorKind::kInvalid, "invalid_helo_name", "invalid EHLO name: " + helo_name);
-  }
-  if (settings.port < 1 || settings.port > 65535) {
-    return MakeError(ErrorKind::kInvalid, "invalid_smtp_port",
-                     "invalid SMTP port: " + std::to_string(settings.port));
-  }
-  std::string url = settings.tls == TlsMode::kTls ? "smtps://" : "smtp://";
-  url += ipv6 ? "[" + host + "]" : host;
-  url += ":" + std::to_string(settings.port) + "/" + helo_name;
-  return url;
-}
-
-SmtpConnection::SmtpConnection(const SmtpConnectionConfig& config) {
-  EnsureCurlGlobalInit();
-  Result<std::string> url = SmtpUrl(config.settings, config.helo_name);
-  if (!url) {
-    setup_error_ = url.error().message;
+SmtpConnection::SmtpConnection(const SmtpConnectionConfig& config) : config_(config) {
+  helo_name_ = config.helo_name;
+  if (Status st = CheckSmtpEndpoint(config.settings, helo_name_); !st) {
+    setup_error_ = st.error().message;
     return;
   }
-  curl_.reset(curl_easy_init());
-  if (!curl_) {
-    setup_error_ = "curl_easy_init failed";
-    return;
+  if (helo_name_.empty()) {
+    helo_name_ = LocalHostName();
+    if (!CheckSmtpEndpoint(config.settings, helo_name_)) helo_name_ = "localhost";
   }
-  CURL* h = curl_.get();
-  const SmtpSettings& s = config.settings;
-  CURLcode rc = CURLE_OK;
-  auto set = [&](CURLoption option, auto value) {
-    if (rc == CURLE_OK) rc = curl_easy_setopt(h, option, value);
-  };
-  set(CURLOPT_URL, url->c_str());
-  set(CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-  set(CURLOPT_UPLOAD, 1L);
-  set(CURLOPT_READFUNCTION, &SmtpConnection::OnRead);
-  set(CURLOPT_READDATA, this);
-  // Verbose output goes to OnDebug only: it is how we learn which command a reply answers.
-  set(CURLOPT_VERBOSE, 1L);
-  set(CURLOPT_DEBUGFUNCTION, &SmtpConnection::OnDebug);
-  set(CURLOPT_DEBUGDATA, this);
-  set(CURLOPT_ERRORBUFFER, error_.data());
-  set(CURLOPT_NOSIGNAL, 1L);
-  set(CURLOPT_TCP_NODELAY, 1L);
-  set(CURLOPT_TCP_KEEPALIVE, 1L);
-  set(CURLOPT_MAXCONNECTS, 1L);
-  set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(config.connect_timeout.count()));
-  set(CURLOPT_SERVER_RESPONSE_TIMEOUT, Seconds(config.command_timeout));
-  set(CURLOPT_LOW_SPEED_LIMIT, 1L);
-  set(CURLOPT_LOW_SPEED_TIME, Seconds(config.command_timeout));
-  if (s.tls == TlsMode::kStartTls) set(CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
-  if (!s.tls_verify) {
-    set(CURLOPT_SSL_VERIFYPEER, 0L);
-    set(CURLOPT_SSL_VERIFYHOST, 0L);
-  }
-  if (!s.username.empty()) {
-    set(CURLOPT_USERNAME, s.username.c_str());
-    set(CURLOPT_PASSWORD, s.password.c_str());
-  }
-  if (rc != CURLE_OK) setup_error_ = std::string("curl setup: ") + curl_easy_strerror(rc);
 }
 
-SmtpConnection::~SmtpConnection() = default;
+SmtpConnection::~SmtpConnection() {
+  if (!stream_.open()) return;
+  stream_.SetIoTimeout(std::chrono::seconds(1));  // a stuck server must not hold up a shutdown
+  if (!stream_.Write("QUIT\r\n")) {
+    in_.clear();
+    (void)stream_.ReadSome(in_);
+  }
+  Close();
+}
+
+void SmtpConnection::Close() {
+  stream_.Close();
+  parser_.Clear();
+  needs_reset_ = false;
+}
 
 SendOutcome SmtpConnection::Send(const OutgoingMessage& message) {
   if (!setup_error_.empty()) {
@@ -116,74 +89,260 @@ SendOutcome SmtpConnection::Send(const OutgoingMessage& message) {
   }
   // A bad sender is the mailbox's setup, not the contact's fault: like a refused MAIL FROM,
   // it is retried (until fixed or out of retries) and never suppresses the address.
-  if (!SafeEnvelope(message.envelope_from)) {
+  if (!SafeEnvelopeAddress(message.envelope_from)) {
     return {
         SendResult{SendStatus::kTemporaryFailure, "invalid envelope sender (control characters)"},
         FailureScope::kMessage};
   }
-  if (message.recipient.empty() || !SafeEnvelope(message.recipient)) {
+  if (message.recipient.empty() || !SafeEnvelopeAddress(message.recipient)) {
     return {SendResult{SendStatus::kPermanentFailure, "invalid recipient address"},
             FailureScope::kMessage};
   }
-  bool reused = false;
-  SendOutcome outcome = Attempt(message, &reused);
+  const bool reused = stream_.open();
+  SmtpAttempt attempt = Attempt(message);
   // A pooled connection the server dropped while idle fails on its first command with no
-  // answer at all; nothing was accepted, so one immediate retry on a fresh connection is safe.
-  if (outcome.scope == FailureScope::kConnection && reused && !dialogue_.transaction_answered()) {
-    outcome = Attempt(message, &reused);
+  // answer, or answers it with the 421 it sent before hanging up. Nothing was accepted, so
+  // one immediate retry on a fresh connection is safe. (A timeout is not retried: the server
+  // is there but slow, and waiting twice helps nobody.)
+  const bool dead_on_reuse = reused && attempt.phase != SmtpPhase::kSession &&
+                             ((attempt.failure && *attempt.failure != StreamFailure::kTimeout &&
+                               !attempt.transaction_answered) ||
+                              (attempt.phase == SmtpPhase::kMail && attempt.reply.code == 421));
+  if (dead_on_reuse) {
+    Close();
+    attempt = Attempt(message);
   }
-  return outcome;
+  return ClassifyAttempt(attempt);
 }
 
-SendOutcome SmtpConnection::Attempt(const OutgoingMessage& message, bool* reused) {
-  CURL* h = curl_.get();
-  dialogue_.Reset();
-  error_[0] = '\0';
-  body_ = &message.raw;
-  body_offset_ = 0;
-
-  std::string from = Bracketed(message.envelope_from);
-  Slist rcpt(curl_slist_append(nullptr, Bracketed(message.recipient).c_str()));
-  curl_easy_setopt(h, CURLOPT_MAIL_FROM, from.c_str());
-  curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt.get());
-  curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.raw.size()));
-
-  CURLcode code = rcpt ? curl_easy_perform(h) : CURLE_OUT_OF_MEMORY;
-
-  long new_connections = 0;
-  curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &new_connections);
-  connects_.fetch_add(static_cast<std::uint64_t>(std::max(new_connections, 0L)),
-                      std::memory_order_relaxed);
-  *reused = new_connections == 0;
-  curl_easy_setopt(h, CURLOPT_MAIL_RCPT, nullptr);  // `rcpt` dies with this scope
-  body_ = nullptr;
-  return ClassifyAttempt(code, dialogue_, std::string_view(error_.data()));
-}
-
-int SmtpConnection::OnDebug(CURL*, curl_infotype type, char* data, std::size_t size, void* self) {
-  auto* c = static_cast<SmtpConnection*>(self);
-  std::string_view text(data, size);
-  if (type == CURLINFO_HEADER_OUT) {
-    c->dialogue_.OnCommand(text);
-  } else if (type == CURLINFO_HEADER_IN) {
-    // libcurl hands over one reply line per call; split anyway in case that ever changes.
-    while (!text.empty()) {
-      std::size_t end = text.find('\n');
-      std::size_t len = end == std::string_view::npos ? text.size() : end + 1;
-      c->dialogue_.OnReplyLine(text.substr(0, len));
-      text.remove_prefix(len);
+SmtpAttempt SmtpConnection::Attempt(const OutgoingMessage& message) {
+  if (!stream_.open()) {
+    if (auto failed = Open()) return std::move(*failed);
+  }
+  const bool reset = needs_reset_;
+  needs_reset_ = true;  // until the server answers the final "."
+  SmtpReply mail, rcpt, data;
+  out_.clear();
+  if (extensions_.pipelining) {
+    if (reset) out_.append("RSET\r\n");
+    AppendMailFrom(out_, message.envelope_from, message.recipient, message.raw, extensions_);
+    AppendRcptTo(out_, message.recipient);
+    out_.append("DATA\r\n");
+    if (auto f = Write(SmtpPhase::kMail)) return std::move(*f);
+    if (reset) {
+      if (auto f = Read(SmtpPhase::kMail, mail)) return std::move(*f);
+      if (!mail.positive()) {
+        Close();
+        return Failed(SmtpPhase::kMail, StreamFailure::kNetwork, "RSET refused: " + mail.text);
+      }
+    }
+    if (auto f = Read(SmtpPhase::kMail, mail)) return std::move(*f);
+    if (auto f = Read(SmtpPhase::kRcpt, rcpt)) {
+      f->transaction_answered = true;
+      return std::move(*f);
+    }
+    if (auto f = Read(SmtpPhase::kData, data)) {
+      f->transaction_answered = true;
+      return std::move(*f);
+    }
+  } else {
+    if (reset) {
+      out_.append("RSET\r\n");
+      if (auto f = Exchange(SmtpPhase::kMail, mail)) return std::move(*f);
+      if (!mail.positive()) {
+        Close();
+        return Failed(SmtpPhase::kMail, StreamFailure::kNetwork, "RSET refused: " + mail.text);
+      }
+      out_.clear();
+    }
+    AppendMailFrom(out_, message.envelope_from, message.recipient, message.raw, extensions_);
+    if (auto f = Exchange(SmtpPhase::kMail, mail)) return std::move(*f);
+    if (mail.positive()) {
+      AppendRcptTo(out_, message.recipient);
+      if (auto f = Exchange(SmtpPhase::kRcpt, rcpt)) {
+        f->transaction_answered = true;
+        return std::move(*f);
+      }
+    }
+    if (mail.positive() && rcpt.positive()) {
+      out_.append("DATA\r\n");
+      if (auto f = Exchange(SmtpPhase::kData, data)) {
+        f->transaction_answered = true;
+        return std::move(*f);
+      }
     }
   }
-  return 0;
+
+  if (!mail.positive() || !rcpt.positive() || data.code != 354) {
+    if (data.code == 354) {
+      // Refused MAIL or RCPT, yet the server took DATA (RFC 2920 says it must not): an empty
+      // message ends it, and the RSET before the next message throws that away.
+      out_.assign(".\r\n");
+      SmtpReply ignored;
+      if (auto f = Exchange(SmtpPhase::kData, ignored)) Close();
+    }
+    SmtpAttempt a = !mail.positive()   ? Answered(SmtpPhase::kMail, std::move(mail))
+                    : !rcpt.positive() ? Answered(SmtpPhase::kRcpt, std::move(rcpt))
+                                       : Answered(SmtpPhase::kData, std::move(data));
+    if (a.failure || a.reply.code == 421) Close();  // lost track, or the server is leaving
+    return a;
+  }
+
+  AppendDataContent(out_, message.raw);
+  SmtpReply final_reply;
+  if (auto f = Exchange(SmtpPhase::kData, final_reply)) {
+    f->transaction_answered = true;
+    return std::move(*f);
+  }
+  needs_reset_ = false;  // whatever it said, the final reply ends the transaction
+  SmtpAttempt a = Answered(SmtpPhase::kData, std::move(final_reply));
+  if (a.failure || a.reply.code == 421) Close();
+  return a;
 }
 
-std::size_t SmtpConnection::OnRead(char* buffer, std::size_t size, std::size_t count, void* self) {
-  auto* c = static_cast<SmtpConnection*>(self);
-  if (c->body_ == nullptr) return 0;
-  std::size_t n = std::min(size * count, c->body_->size() - c->body_offset_);
-  std::memcpy(buffer, c->body_->data() + c->body_offset_, n);
-  c->body_offset_ += n;
-  return n;
+std::optional<SmtpAttempt> SmtpConnection::Open() {
+  const SmtpSettings& s = config_.settings;
+  if (auto e = stream_.Connect(s.host, s.port, config_.connect_timeout, config_.command_timeout))
+    return Failed(SmtpPhase::kSession, e->kind, e->message);
+  connects_.fetch_add(1, std::memory_order_relaxed);
+  parser_.Clear();
+  needs_reset_ = false;
+  if (s.tls == TlsMode::kTls) {
+    if (auto e = stream_.StartTls(s.host, s.tls_verify)) {
+      Close();
+      return Failed(SmtpPhase::kSession, StreamFailure::kTls, e->message);
+    }
+  }
+  SmtpReply greeting;
+  if (auto f = Read(SmtpPhase::kSession, greeting)) return f;
+  if (greeting.code != 220) return Refused("greeting refused", std::move(greeting));
+
+  auto hello = [this]() -> std::optional<SmtpAttempt> {
+    SmtpReply reply;
+    out_.assign("EHLO ").append(helo_name_).append("\r\n");
+    if (auto f = Exchange(SmtpPhase::kSession, reply)) return f;
+    if (reply.positive()) {
+      extensions_ = ParseEhloReply(reply.text);
+      return std::nullopt;
+    }
+    // An old server without ESMTP: HELO, and none of the extensions.
+    extensions_ = SmtpExtensions{};
+    out_.assign("HELO ").append(helo_name_).append("\r\n");
+    if (auto f = Exchange(SmtpPhase::kSession, reply)) return f;
+    if (!reply.positive()) return Refused("EHLO and HELO refused", std::move(reply));
+    return std::nullopt;
+  };
+  if (auto f = hello()) return f;
+
+  if (s.tls == TlsMode::kStartTls) {
+    // Never falls back to plain text: the mailbox asked for TLS.
+    if (!extensions_.starttls) {
+      Close();
+      return Failed(SmtpPhase::kSession, StreamFailure::kTls,
+                    "STARTTLS required but not offered by " + s.host);
+    }
+    SmtpReply reply;
+    out_.assign("STARTTLS\r\n");
+    if (auto f = Exchange(SmtpPhase::kSession, reply)) return f;
+    if (reply.code != 220) return Refused("STARTTLS refused", std::move(reply));
+    // Bytes after the 220 were sent before TLS and could be an attacker's (CVE-2011-0411).
+    if (!parser_.empty()) {
+      Close();
+      return Failed(SmtpPhase::kSession, StreamFailure::kTls, "data injected before TLS started");
+    }
+    if (auto e = stream_.StartTls(s.host, s.tls_verify)) {
+      Close();
+      return Failed(SmtpPhase::kSession, StreamFailure::kTls, e->message);
+    }
+    if (auto f = hello()) return f;  // the extensions may differ under TLS (AUTH often does)
+  }
+  if (!s.username.empty()) {
+    if (auto f = Authenticate()) return f;
+  }
+  return std::nullopt;
+}
+
+std::optional<SmtpAttempt> SmtpConnection::Authenticate() {
+  const SmtpSettings& s = config_.settings;
+  SmtpReply reply;
+  std::optional<SmtpAttempt> failed;
+  // The buffers held the credentials: overwrite them before anything else uses them.
+  auto wipe = [this] {
+    std::fill(out_.begin(), out_.end(), '\0');
+    out_.clear();
+  };
+  if (extensions_.auth_plain) {
+    out_ = AuthPlainCommand(s.username, s.password);
+    failed = Exchange(SmtpPhase::kSession, reply);
+  } else if (extensions_.auth_login) {
+    out_.assign("AUTH LOGIN\r\n");
+    failed = Exchange(SmtpPhase::kSession, reply);
+    for (const std::string* secret : {&s.username, &s.password}) {
+      if (failed || reply.code != 334) break;
+      wipe();
+      out_.assign(Base64Line(*secret)).append("\r\n");
+      failed = Exchange(SmtpPhase::kSession, reply);
+    }
+  } else {
+    Close();
+    SmtpAttempt a;
+    a.auth_failed = true;
+    a.detail = "no AUTH mechanism in common with " + s.host + " (Mailmark offers PLAIN and LOGIN)";
+    return a;
+  }
+  wipe();
+  if (failed) return failed;
+  if (reply.code != 235) {
+    SmtpAttempt a = Refused("login refused", std::move(reply));
+    a.auth_failed = true;
+    return a;
+  }
+  return std::nullopt;
+}
+
+SmtpAttempt SmtpConnection::Refused(std::string what, SmtpReply reply) {
+  (void)stream_.Write("QUIT\r\n");  // polite, and nothing to wait for
+  Close();
+  SmtpAttempt a;
+  a.reply = std::move(reply);
+  a.detail = std::move(what);
+  return a;
+}
+
+std::optional<SmtpAttempt> SmtpConnection::Exchange(SmtpPhase phase, SmtpReply& reply) {
+  if (auto f = Write(phase)) return f;
+  return Read(phase, reply);
+}
+
+std::optional<SmtpAttempt> SmtpConnection::Write(SmtpPhase phase) {
+  auto e = stream_.Write(out_);
+  out_.clear();
+  if (e) {
+    Close();
+    return Failed(phase, e->kind, e->message + " (sending " + CommandName(phase) + ")");
+  }
+  return std::nullopt;
+}
+
+std::optional<SmtpAttempt> SmtpConnection::Read(SmtpPhase phase, SmtpReply& reply) {
+  for (;;) {
+    if (auto r = parser_.Next()) {
+      reply = std::move(*r);
+      return std::nullopt;
+    }
+    if (parser_.overflowed()) {
+      Close();
+      return Failed(phase, StreamFailure::kNetwork, "the server sent an endless line");
+    }
+    in_.clear();
+    if (auto e = stream_.ReadSome(in_)) {
+      Close();
+      std::string what = std::string(" waiting for the reply to ") + CommandName(phase);
+      return Failed(phase, e->kind,
+                    e->kind == StreamFailure::kTimeout ? "timeout" + what : e->message + what);
+    }
+    parser_.Feed(in_);
+  }
 }
 
 }  // namespace mailmark

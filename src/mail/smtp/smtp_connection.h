@@ -1,21 +1,20 @@
-// One SMTP connection: a libcurl easy handle kept open between messages, so a run of messages
-// costs one TCP/TLS/EHLO/AUTH setup. Not thread-safe: one thread uses it at a time.
+// One SMTP client connection kept open between messages, so a run of messages costs one
+// TCP/TLS/EHLO/AUTH setup. With PIPELINING (RFC 2920) a message is two writes and two waits:
+// MAIL, RCPT and DATA together, then the content; RSET after a refused message rides along
+// with the next one instead of costing the connection. Not thread-safe: one thread at a time.
 #pragma once
 
-#include <curl/curl.h>
-
-#include <array>
 #include <atomic>
-#include <cstddef>
 #include <cstdint>
-#include <memory>
+#include <optional>
 #include <string>
 
 #include "core/model.h"
-#include "core/result.h"
 #include "core/time.h"
-#include "mail/smtp/smtp_dialogue.h"
+#include "mail/smtp/smtp_extensions.h"
 #include "mail/smtp/smtp_outcome.h"
+#include "mail/smtp/smtp_reply.h"
+#include "mail/smtp/smtp_stream.h"
 #include "mail/transport.h"
 
 namespace mailmark {
@@ -23,12 +22,9 @@ namespace mailmark {
 struct SmtpConnectionConfig {
   SmtpSettings settings;
   Duration connect_timeout{};
-  Duration command_timeout{};
-  std::string helo_name;  // empty: libcurl's default (this machine's host name)
+  Duration command_timeout{};  // each reply, each write, the whole data phase's final reply
+  std::string helo_name;       // empty: this machine's host name
 };
-
-// "smtp://host:port/helo" or "smtps://..."; an error when the host could smuggle URL parts.
-Result<std::string> SmtpUrl(const SmtpSettings& settings, const std::string& helo_name);
 
 class SmtpConnection {
  public:
@@ -41,24 +37,32 @@ class SmtpConnection {
   // that turns out dead before the server answered anything is retried once on a new one.
   SendOutcome Send(const OutgoingMessage& message);
 
-  // TCP connections opened so far (CURLINFO_NUM_CONNECTS summed).
+  // TCP connections opened so far.
   std::uint64_t connects() const { return connects_.load(std::memory_order_relaxed); }
 
  private:
-  struct CurlCleanup {
-    void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
-  };
+  SmtpAttempt Attempt(const OutgoingMessage& message);
+  // Connects and gets the session ready for MAIL (greeting, EHLO, STARTTLS, AUTH); nullopt
+  // when ready, else why not.
+  std::optional<SmtpAttempt> Open();
+  std::optional<SmtpAttempt> Authenticate();
+  // Writes `out_`, then reads one reply into `reply`; nullopt on success.
+  std::optional<SmtpAttempt> Exchange(SmtpPhase phase, SmtpReply& reply);
+  std::optional<SmtpAttempt> Read(SmtpPhase phase, SmtpReply& reply);
+  std::optional<SmtpAttempt> Write(SmtpPhase phase);
+  // A refusal during session setup: the attempt, with the connection closed.
+  SmtpAttempt Refused(std::string what, SmtpReply reply);
+  void Close();
 
-  SendOutcome Attempt(const OutgoingMessage& message, bool* reused);
-  static int OnDebug(CURL* handle, curl_infotype type, char* data, std::size_t size, void* self);
-  static std::size_t OnRead(char* buffer, std::size_t size, std::size_t count, void* self);
-
-  std::unique_ptr<CURL, CurlCleanup> curl_;
+  SmtpConnectionConfig config_;
+  std::string helo_name_;
   std::string setup_error_;  // non-empty: every Send fails temporarily with it
-  SmtpDialogue dialogue_;
-  std::array<char, CURL_ERROR_SIZE> error_{};
-  const std::string* body_ = nullptr;  // the message being uploaded
-  std::size_t body_offset_ = 0;
+  SmtpStream stream_;
+  SmtpReplyParser parser_;
+  SmtpExtensions extensions_;
+  bool needs_reset_ = false;  // a transaction was left half-done: RSET before the next one
+  std::string out_;           // the bytes of the next write, reused between messages
+  std::string in_;            // bytes just read, before the parser takes them
   std::atomic<std::uint64_t> connects_{0};  // read by other threads for statistics
 };
 

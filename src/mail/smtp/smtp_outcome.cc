@@ -6,16 +6,18 @@
 namespace mailmark {
 namespace {
 
-std::string CurlText(CURLcode code, std::string_view detail, const SmtpDialogue& dialogue) {
-  std::string text = curl_easy_strerror(code);
-  if (!detail.empty()) text.append(": ").append(detail);
-  if (dialogue.reply_code() >= 400)
-    text.append(" (server said: ").append(dialogue.reply_text()).append(")");
-  return text;
-}
-
 SendOutcome Temporary(std::string text, FailureScope scope) {
   return {SendResult{SendStatus::kTemporaryFailure, std::move(text)}, scope};
+}
+
+// The failure in words, with the server's refusal when there was one.
+std::string Described(const SmtpAttempt& a) {
+  std::string text = a.detail;
+  if (a.reply.code >= 400 || (a.reply.code == 0 && !a.reply.text.empty())) {
+    if (text.empty()) return a.reply.text;
+    text.append(" (server said: ").append(a.reply.text).append(")");
+  }
+  return text.empty() ? "SMTP attempt failed" : text;
 }
 
 bool BlamesTheSender(const EnhancedStatus& s) {
@@ -35,28 +37,24 @@ bool RecipientRefused(SmtpPhase phase, const std::optional<EnhancedStatus>& stat
 
 }  // namespace
 
-SendOutcome ClassifyAttempt(CURLcode code, const SmtpDialogue& dialogue,
-                            std::string_view curl_detail) {
-  const int reply = dialogue.reply_code();
-  if (code == CURLE_OK) {
-    std::string text = dialogue.reply_text().empty() ? "250 OK" : dialogue.reply_text();
-    return {SendResult{SendStatus::kSent, std::move(text)}, FailureScope::kNone};
+SendOutcome ClassifyAttempt(const SmtpAttempt& a) {
+  const int reply = a.reply.code;
+  const bool in_transaction = a.phase != SmtpPhase::kSession;
+  if (!a.failure && a.phase == SmtpPhase::kData && reply >= 200 && reply < 300) {
+    return {SendResult{SendStatus::kSent, a.reply.text}, FailureScope::kNone};
   }
-  if (code == CURLE_LOGIN_DENIED || reply == 530) {
-    return Temporary("authentication failed: " + CurlText(code, curl_detail, dialogue),
-                     FailureScope::kServer);
+  if (a.auth_failed || reply == 530) {
+    return Temporary("authentication failed: " + Described(a), FailureScope::kServer);
   }
-  const bool in_transaction = dialogue.phase() != SmtpPhase::kSession;
-  if (in_transaction && dialogue.transaction_answered() && reply >= 400 && reply < 600) {
+  if (in_transaction && !a.failure && reply >= 400 && reply < 600) {
     // A refused MAIL FROM is the sender's trouble: retried like a 4xx, never a bounce.
-    if (reply < 500 || dialogue.phase() == SmtpPhase::kMail)
-      return Temporary(dialogue.reply_text(), FailureScope::kMessage);
-    const bool recipient =
-        RecipientRefused(dialogue.phase(), ParseEnhancedStatus(dialogue.reply_text()));
-    return {SendResult{SendStatus::kPermanentFailure, dialogue.reply_text(), recipient},
+    if (reply < 500 || a.phase == SmtpPhase::kMail)
+      return Temporary(a.reply.text, FailureScope::kMessage);
+    const bool recipient = RecipientRefused(a.phase, ParseEnhancedStatus(a.reply.text));
+    return {SendResult{SendStatus::kPermanentFailure, a.reply.text, recipient},
             FailureScope::kMessage};
   }
-  return Temporary(CurlText(code, curl_detail, dialogue),
+  return Temporary(Described(a),
                    in_transaction ? FailureScope::kConnection : FailureScope::kServer);
 }
 

@@ -1,12 +1,12 @@
-// Turns one libcurl SMTP attempt into the transport's answer: sent, retry later, or bounce,
-// and how far the failure reaches (this message, this connection, or the whole server).
+// Turns one SMTP attempt into the transport's answer: sent, retry later, or bounce, and how
+// far the failure reaches (this message, this connection, or the whole server).
 #pragma once
 
-#include <curl/curl.h>
+#include <optional>
+#include <string>
 
-#include <string_view>
-
-#include "mail/smtp/smtp_dialogue.h"
+#include "mail/smtp/smtp_reply.h"
+#include "mail/smtp/smtp_stream.h"
 #include "mail/transport.h"
 
 namespace mailmark {
@@ -23,8 +23,17 @@ struct SendOutcome {
   FailureScope scope = FailureScope::kNone;
 };
 
-// `curl_detail` is libcurl's error buffer for this attempt (may be empty).
-//  - OK: kSent with the server's final reply ("250 2.0.0 Ok: queued as ...").
+// What one message's conversation came to.
+struct SmtpAttempt {
+  SmtpPhase phase = SmtpPhase::kSession;  // the command the decisive reply or failure answers
+  SmtpReply reply;                        // the decisive reply (code 0: none)
+  std::optional<StreamFailure> failure;   // the connection failed instead of answering
+  std::string detail;                     // that failure, or what was refused, for people
+  bool transaction_answered = false;      // the server answered MAIL, RCPT or DATA
+  bool auth_failed = false;               // AUTH refused, or no mechanism in common
+};
+
+//  - 2xx to the final ".": kSent with the server's reply ("250 2.0.0 Ok: queued as ...").
 //  - 5xx to RCPT or DATA (or the final "."): kPermanentFailure with the server's text.
 //    recipient_rejected says whether the refusal is about the recipient's address, which is
 //    then suppressed: at RCPT unless the enhanced status blames the sender (X.1.7, X.1.8) or
@@ -36,7 +45,6 @@ struct SendOutcome {
 //  - 4xx anywhere, 5xx before MAIL (greeting, EHLO, AUTH, STARTTLS), 530 (authentication
 //    required), login denied, TLS and network errors, timeouts: kTemporaryFailure. These are
 //    server or configuration trouble: the contact must not bounce for them.
-SendOutcome ClassifyAttempt(CURLcode code, const SmtpDialogue& dialogue,
-                            std::string_view curl_detail);
+SendOutcome ClassifyAttempt(const SmtpAttempt& attempt);
 
 }  // namespace mailmark

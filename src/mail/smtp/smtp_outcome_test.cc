@@ -9,38 +9,48 @@
 namespace mailmark {
 namespace {
 
-// A dialogue that reached `phase` and got `reply` (lines split at '\n') to its last command.
-SmtpDialogue Dialogue(const std::vector<std::string>& commands, const std::string& reply) {
-  SmtpDialogue d;
-  for (const auto& c : commands) d.OnCommand(c);
-  for (std::size_t from = 0; from < reply.size();) {
-    std::size_t end = std::min(reply.find('\n', from), reply.size());
-    d.OnReplyLine(reply.substr(from, end - from) + "\r\n");
-    from = end + 1;
-  }
-  return d;
+// An attempt that got `reply` (lines split at '\n') to `phase`'s command.
+SmtpAttempt Answered(SmtpPhase phase, const std::string& reply) {
+  SmtpAttempt a;
+  a.phase = phase;
+  SmtpReplyParser parser;
+  parser.Feed(reply + "\r\n");
+  if (auto r = parser.Next()) a.reply = *r;
+  a.transaction_answered = phase != SmtpPhase::kSession;
+  return a;
 }
 
-const std::vector<std::string> kMail{"EHLO me", "MAIL FROM:<a@x.test>"};
-const std::vector<std::string> kRcpt{"EHLO me", "MAIL FROM:<a@x.test>", "RCPT TO:<b@y.test>"};
-const std::vector<std::string> kData{"MAIL FROM:<a@x.test>", "RCPT TO:<b@y.test>", "DATA"};
+SmtpAttempt Failed(SmtpPhase phase, StreamFailure failure, const std::string& detail) {
+  SmtpAttempt a;
+  a.phase = phase;
+  a.failure = failure;
+  a.detail = detail;
+  return a;
+}
+
+constexpr SmtpPhase kMail = SmtpPhase::kMail;
+constexpr SmtpPhase kRcpt = SmtpPhase::kRcpt;
+constexpr SmtpPhase kData = SmtpPhase::kData;
 
 TEST(ClassifyAttempt, OkIsSentWithTheFinalReply) {
-  auto o = ClassifyAttempt(CURLE_OK, Dialogue(kData, "250 2.0.0 Ok: queued as 7"), "");
+  auto o = ClassifyAttempt(Answered(kData, "250 2.0.0 Ok: queued as 7"));
   EXPECT_EQ(o.result.status, SendStatus::kSent);
   EXPECT_EQ(o.result.response, "250 2.0.0 Ok: queued as 7");
   EXPECT_EQ(o.scope, FailureScope::kNone);
 }
 
-TEST(ClassifyAttempt, OkWithoutAReplyStillSaysSent) {
-  auto o = ClassifyAttempt(CURLE_OK, SmtpDialogue{}, "");
-  EXPECT_EQ(o.result.status, SendStatus::kSent);
-  EXPECT_EQ(o.result.response, "250 OK");
+TEST(ClassifyAttempt, AnythingButTwoHundredsToTheDataIsNotSent) {
+  for (const char* reply : {"354 go ahead", "250 but the connection broke"}) {
+    SmtpAttempt a = Answered(kData, reply);
+    if (reply[0] == '2') a.failure = StreamFailure::kClosed;
+    EXPECT_NE(ClassifyAttempt(a).result.status, SendStatus::kSent) << reply;
+  }
+  EXPECT_NE(ClassifyAttempt(Answered(kRcpt, "250 2.1.5 Ok")).result.status, SendStatus::kSent);
 }
 
 TEST(ClassifyAttempt, FiveHundredsToRcptOrDataBounce) {
   for (const auto& commands : {kRcpt, kData}) {
-    auto o = ClassifyAttempt(CURLE_SEND_ERROR, Dialogue(commands, "550 5.1.1 no such user"), "x");
+    auto o = ClassifyAttempt(Answered(commands, "550 5.1.1 no such user"));
     EXPECT_EQ(o.result.status, SendStatus::kPermanentFailure);
     EXPECT_EQ(o.result.response, "550 5.1.1 no such user") << "the server's own words";
     EXPECT_TRUE(o.result.recipient_rejected);
@@ -55,7 +65,7 @@ TEST(ClassifyAttempt, ARefusedRecipientIsRejectedAtRcptWhateverTheText) {
         "550-5.1.1 The email account that you tried to reach does not exist.\n550 5.1.1 Try "
         "double-checking the recipient's email address",
         "500 5.3.0 Error: command failed", "554 5.0.0 nope"}) {
-    auto o = ClassifyAttempt(CURLE_SEND_ERROR, Dialogue(kRcpt, reply), "");
+    auto o = ClassifyAttempt(Answered(kRcpt, reply));
     EXPECT_EQ(o.result.status, SendStatus::kPermanentFailure) << reply;
     EXPECT_TRUE(o.result.recipient_rejected) << reply;
     EXPECT_EQ(o.result.response, reply);
@@ -70,7 +80,7 @@ TEST(ClassifyAttempt, SenderOrPolicyRefusalsAtRcptBounceWithoutBlamingTheAddress
         "553 5.1.8 <a@x.test>: Sender address rejected: Domain not found",
         "550 5.1.7 <a@x.test>: Sender address rejected: bad syntax",
         "550-5.7.26 Unauthenticated email is not accepted\n550 5.7.26 from this domain"}) {
-    auto o = ClassifyAttempt(CURLE_SEND_ERROR, Dialogue(kRcpt, reply), "");
+    auto o = ClassifyAttempt(Answered(kRcpt, reply));
     EXPECT_EQ(o.result.status, SendStatus::kPermanentFailure) << reply;
     EXPECT_FALSE(o.result.recipient_rejected) << reply;
   }
@@ -96,7 +106,7 @@ TEST(ClassifyAttempt, AfterDataOnlyAMailboxProblemRejectsTheRecipient) {
            {"550 5.1.1.1 odd", false},
            {"550 x5.1.1 odd", false},
        }) {
-    auto o = ClassifyAttempt(CURLE_WEIRD_SERVER_REPLY, Dialogue(kData, c.reply), "");
+    auto o = ClassifyAttempt(Answered(kData, c.reply));
     EXPECT_EQ(o.result.status, SendStatus::kPermanentFailure) << c.reply;
     EXPECT_EQ(o.result.recipient_rejected, c.recipient) << c.reply;
     EXPECT_EQ(o.result.response, c.reply);
@@ -109,7 +119,7 @@ TEST(ClassifyAttempt, ARefusedSenderIsRetriedNeverBounced) {
                             "553 5.7.1 <a@x.test>: Sender address rejected: not owned by user",
                             "552 5.3.4 Message size exceeds fixed limit",
                             "501 5.1.7 Bad sender address syntax", "550 rejected"}) {
-    auto o = ClassifyAttempt(CURLE_SEND_ERROR, Dialogue(kMail, reply), "");
+    auto o = ClassifyAttempt(Answered(kMail, reply));
     EXPECT_EQ(o.result.status, SendStatus::kTemporaryFailure) << reply;
     EXPECT_EQ(o.result.response, reply) << "the server's own words";
     EXPECT_FALSE(o.result.recipient_rejected);
@@ -119,7 +129,7 @@ TEST(ClassifyAttempt, ARefusedSenderIsRetriedNeverBounced) {
 
 TEST(ClassifyAttempt, FourHundredsAreRetried) {
   for (const auto& commands : {kMail, kRcpt, kData}) {
-    auto o = ClassifyAttempt(CURLE_SEND_ERROR, Dialogue(commands, "451 4.3.0 try later"), "");
+    auto o = ClassifyAttempt(Answered(commands, "451 4.3.0 try later"));
     EXPECT_EQ(o.result.status, SendStatus::kTemporaryFailure);
     EXPECT_EQ(o.result.response, "451 4.3.0 try later");
     EXPECT_FALSE(o.result.recipient_rejected);
@@ -130,7 +140,7 @@ TEST(ClassifyAttempt, FourHundredsAreRetried) {
 TEST(ClassifyAttempt, RefusalsBeforeTheTransactionNeverBounce) {
   // A 554 greeting, a 5xx to EHLO or STARTTLS: the server or our setup, not the contact.
   for (const char* reply : {"554 5.7.1 go away", "502 5.5.2 EHLO?", "421 4.3.2 busy"}) {
-    auto o = ClassifyAttempt(CURLE_WEIRD_SERVER_REPLY, Dialogue({"EHLO me"}, reply), "");
+    auto o = ClassifyAttempt(Answered(SmtpPhase::kSession, reply));
     EXPECT_EQ(o.result.status, SendStatus::kTemporaryFailure) << reply;
     EXPECT_EQ(o.scope, FailureScope::kServer);
     EXPECT_NE(o.result.response.find(reply), std::string::npos) << o.result.response;
@@ -138,24 +148,23 @@ TEST(ClassifyAttempt, RefusalsBeforeTheTransactionNeverBounce) {
 }
 
 TEST(ClassifyAttempt, LoginProblemsAreTemporaryAndStopTheServer) {
-  auto denied = ClassifyAttempt(CURLE_LOGIN_DENIED,
-                                Dialogue({"AUTH PLAIN xyz"}, "535 5.7.8 bad credentials"), "");
+  SmtpAttempt refused = Answered(SmtpPhase::kSession, "535 5.7.8 bad credentials");
+  refused.auth_failed = true;
+  auto denied = ClassifyAttempt(refused);
   EXPECT_EQ(denied.result.status, SendStatus::kTemporaryFailure);
   EXPECT_EQ(denied.scope, FailureScope::kServer);
   EXPECT_NE(denied.result.response.find("535 5.7.8"), std::string::npos);
   // 530 at MAIL: the server wants AUTH we did not configure; bouncing would hit every contact.
-  auto required =
-      ClassifyAttempt(CURLE_SEND_ERROR, Dialogue(kMail, "530 5.7.0 Authentication required"), "");
+  auto required = ClassifyAttempt(Answered(kMail, "530 5.7.0 Authentication required"));
   EXPECT_EQ(required.result.status, SendStatus::kTemporaryFailure);
   EXPECT_EQ(required.scope, FailureScope::kServer);
 }
 
 TEST(ClassifyAttempt, NetworkErrorsAreTemporary) {
-  for (CURLcode code :
-       {CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_OPERATION_TIMEDOUT,
-        CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_USE_SSL_FAILED}) {
-    auto o = ClassifyAttempt(code, SmtpDialogue{}, "detail here");
-    EXPECT_EQ(o.result.status, SendStatus::kTemporaryFailure) << code;
+  for (StreamFailure code : {StreamFailure::kConnect, StreamFailure::kTls, StreamFailure::kTimeout,
+                             StreamFailure::kClosed, StreamFailure::kNetwork}) {
+    auto o = ClassifyAttempt(Failed(SmtpPhase::kSession, code, "detail here"));
+    EXPECT_EQ(o.result.status, SendStatus::kTemporaryFailure) << static_cast<int>(code);
     EXPECT_EQ(o.scope, FailureScope::kServer);
     EXPECT_NE(o.result.response.find("detail here"), std::string::npos);
   }
@@ -163,17 +172,14 @@ TEST(ClassifyAttempt, NetworkErrorsAreTemporary) {
 
 TEST(ClassifyAttempt, DroppedMidTransactionIsAConnectionProblem) {
   // MAIL and RCPT were accepted, then the server hung up after DATA.
-  SmtpDialogue d;
-  d.OnCommand("MAIL FROM:<a@x.test>");
-  d.OnReplyLine("250 ok");
-  d.OnCommand("RCPT TO:<b@y.test>");
-  d.OnReplyLine("250 ok");
-  d.OnCommand("DATA");
-  auto o = ClassifyAttempt(CURLE_RECV_ERROR, d, "Connection reset");
+  SmtpAttempt a = Failed(kData, StreamFailure::kClosed, "connection closed by 127.0.0.1:25");
+  a.transaction_answered = true;
+  auto o = ClassifyAttempt(a);
   EXPECT_EQ(o.result.status, SendStatus::kTemporaryFailure);
   EXPECT_EQ(o.scope, FailureScope::kConnection);
+  EXPECT_EQ(o.result.response, "connection closed by 127.0.0.1:25");
   // No answer at all to MAIL (a dead pooled connection).
-  auto silent = ClassifyAttempt(CURLE_SEND_ERROR, Dialogue(kMail, ""), "");
+  auto silent = ClassifyAttempt(Answered(kMail, ""));
   EXPECT_EQ(silent.result.status, SendStatus::kTemporaryFailure);
   EXPECT_EQ(silent.scope, FailureScope::kConnection);
 }

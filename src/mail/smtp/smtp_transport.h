@@ -1,6 +1,5 @@
 // The `smtp` transport: a queue of messages served by a few sender threads, each holding one
-// SMTP connection that stays open between messages and batches (libcurl, one easy handle
-// per connection).
+// SMTP connection (SmtpConnection: pipelined, kept open between messages and batches).
 #pragma once
 
 #include <chrono>
@@ -48,7 +47,7 @@ class SmtpTransport : public Transport {
   //    messages are not attempted and fail temporarily with the same cause.
   //  - kWithdrawn: the message's still_wanted, asked by its sender just before sending it,
   //    said no; nothing went to the server.
-  // A failed message costs its connection (libcurl closes it); the next one reconnects.
+  // A refused message keeps its connection (RSET); a broken one is reopened by the next message.
   std::vector<SendResult> SendBatch(std::span<const OutgoingMessage> messages) override;
 
   // TCP connections opened so far, over all connections: a measure of reuse.
