@@ -59,6 +59,8 @@ class Handler:
         local = address.split("@")[0].lower()
         if local.startswith("reject5"):
             return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
+        if local.startswith("relay5"):
+            return "554 5.7.1 <%s>: Relay access denied" % address
         if local.startswith("reject4"):
             return "450 4.2.1 <%s>: Recipient address rejected: Try again later" % address
         envelope.rcpt_tos.append(address)

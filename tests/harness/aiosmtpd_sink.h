@@ -41,7 +41,8 @@ struct ReceivedMessage {
 
 // Recipients whose local part starts with "reject5" are refused at RCPT with
 // "550 5.1.1 <addr>: Recipient address rejected: User unknown"; with "reject4", with
-// "450 4.2.1 <addr>: Recipient address rejected: Try again later". Everything else is accepted
+// "450 4.2.1 <addr>: Recipient address rejected: Try again later"; with "relay5", with
+// "554 5.7.1 <addr>: Relay access denied". Everything else is accepted
 // ("250 2.0.0 Ok: queued as N" after DATA).
 class InspectingSink {
  public:

@@ -1,5 +1,6 @@
 #include "mail/smtp/smtp_outcome.h"
 
+#include <cctype>
 #include <optional>
 #include <string>
 
@@ -18,6 +19,23 @@ std::string Described(const SmtpAttempt& a) {
     text.append(" (server said: ").append(a.reply.text).append(")");
   }
   return text.empty() ? "SMTP attempt failed" : text;
+}
+
+// "554 5.7.1 <b@y>: Relay access denied" (Postfix), "550 relay not permitted" (Exim),
+// "550 5.7.54 Unable to relay recipient" (Exchange), "Client host rejected": the server will
+// not take mail from this client or account for anyone outside its own domains. Addresses in
+// angle brackets are skipped, so a contact named relay@... does not count.
+bool RefusesToRelayForUs(std::string_view text) {
+  std::string lowered;
+  int depth = 0;
+  for (char c : text) {
+    if (c == '<') ++depth;
+    if (depth == 0)
+      lowered.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (c == '>' && depth > 0) --depth;
+  }
+  return lowered.find("relay") != std::string::npos ||
+         lowered.find("client host rejected") != std::string::npos;
 }
 
 bool BlamesTheSender(const EnhancedStatus& s) {
@@ -50,7 +68,21 @@ SendOutcome ClassifyAttempt(const SmtpAttempt& a) {
     // A refused MAIL FROM is the sender's trouble: retried like a 4xx, never a bounce.
     if (reply < 500 || a.phase == SmtpPhase::kMail)
       return Temporary(a.reply.text, FailureScope::kMessage);
-    const bool recipient = RecipientRefused(a.phase, ParseEnhancedStatus(a.reply.text));
+    // The mailbox's relay turning everyone away (missing or wrong credentials, a client it
+    // does not know) is its setup, not the contacts': bouncing would end every enrollment.
+    // Held as a server problem instead: retried with backoff until fixed.
+    const std::optional<EnhancedStatus> status = ParseEnhancedStatus(a.reply.text);
+    // Postfix defers sender checks to RCPT: "553 5.1.8 <a@x>: Sender address rejected" is the
+    // refused MAIL FROM above in another place, and is retried the same way.
+    if (a.phase == SmtpPhase::kRcpt && status && BlamesTheSender(*status))
+      return Temporary(a.reply.text, FailureScope::kMessage);
+    if (a.phase == SmtpPhase::kRcpt && RefusesToRelayForUs(a.reply.text))
+      return Temporary(
+          "the server refuses to relay for this mailbox (check its SMTP host, "
+          "username and password): " +
+              a.reply.text,
+          FailureScope::kServer);
+    const bool recipient = RecipientRefused(a.phase, status);
     return {SendResult{SendStatus::kPermanentFailure, a.reply.text, recipient},
             FailureScope::kMessage};
   }

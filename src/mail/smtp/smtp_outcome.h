@@ -36,11 +36,14 @@ struct SmtpAttempt {
 //  - 2xx to the final ".": kSent with the server's reply ("250 2.0.0 Ok: queued as ...").
 //  - 5xx to RCPT or DATA (or the final "."): kPermanentFailure with the server's text.
 //    recipient_rejected says whether the refusal is about the recipient's address, which is
-//    then suppressed: at RCPT unless the enhanced status blames the sender (X.1.7, X.1.8) or
-//    policy (X.7.x, e.g. relay denied or a blocked client, which Postfix defers to RCPT);
+//    then suppressed: at RCPT unless the enhanced status says policy (X.7.x);
 //    after DATA only for a bad or unavailable mailbox (X.1.x, X.2.x; not the sender's X.1.7,
 //    X.1.8 nor the message-size X.2.3). A message-level refusal (5.7.1 content) is not.
-//  - 5xx to MAIL FROM: kTemporaryFailure with the server's text. The sender or the mailbox's
+//  - 5xx to RCPT saying the server will not relay for us ("Relay access denied", "Client host
+//    rejected"): kTemporaryFailure, kServer. The mailbox's setup is wrong, and bouncing would
+//    end every contact's enrollment; retried until fixed or out of retries.
+//  - 5xx to MAIL FROM, or to RCPT blaming the sender (X.1.7, X.1.8: Postfix defers sender
+//    checks to RCPT): kTemporaryFailure with the server's text. The sender or the mailbox's
 //    setup is refused, not the contact: it is retried, and never bounces for it.
 //  - 4xx anywhere, 5xx before MAIL (greeting, EHLO, AUTH, STARTTLS), 530 (authentication
 //    required), login denied, TLS and network errors, timeouts: kTemporaryFailure. These are

@@ -72,18 +72,47 @@ TEST(ClassifyAttempt, ARefusedRecipientIsRejectedAtRcptWhateverTheText) {
   }
 }
 
-TEST(ClassifyAttempt, SenderOrPolicyRefusalsAtRcptBounceWithoutBlamingTheAddress) {
-  // Postfix defers client, HELO and sender restrictions to RCPT: the address is not at fault.
+TEST(ClassifyAttempt, PolicyRefusalsAtRcptBounceWithoutBlamingTheAddress) {
   for (const char* reply :
-       {"554 5.7.1 <b@y.test>: Relay access denied",
-        "554 5.7.1 <client[1.2.3.4]>: Client host rejected: Access denied",
-        "553 5.1.8 <a@x.test>: Sender address rejected: Domain not found",
-        "550 5.1.7 <a@x.test>: Sender address rejected: bad syntax",
-        "550-5.7.26 Unauthenticated email is not accepted\n550 5.7.26 from this domain"}) {
+       {"550-5.7.26 Unauthenticated email is not accepted\n550 5.7.26 from this domain",
+        "550 5.7.1 <b@y.test>: Recipient address rejected: Access denied"}) {
     auto o = ClassifyAttempt(Answered(kRcpt, reply));
     EXPECT_EQ(o.result.status, SendStatus::kPermanentFailure) << reply;
     EXPECT_FALSE(o.result.recipient_rejected) << reply;
   }
+}
+
+TEST(ClassifyAttempt, SenderRefusalsAtRcptAreRetriedLikeARefusedMailFrom) {
+  // Postfix defers sender restrictions to RCPT: the mailbox's setup, not the contact.
+  for (const char* reply : {"553 5.1.8 <a@x.test>: Sender address rejected: Domain not found",
+                            "550 5.1.7 <a@x.test>: Sender address rejected: bad syntax"}) {
+    auto o = ClassifyAttempt(Answered(kRcpt, reply));
+    EXPECT_EQ(o.result.status, SendStatus::kTemporaryFailure) << reply;
+    EXPECT_EQ(o.result.response, reply);
+    EXPECT_EQ(o.scope, FailureScope::kMessage);
+  }
+}
+
+TEST(ClassifyAttempt, ARelayRefusingUsIsTheServersProblemNotTheContacts) {
+  for (const char* reply :
+       {"554 5.7.1 <b@y.test>: Relay access denied",
+        "554 5.7.1 <client[1.2.3.4]>: Client host rejected: Access denied",
+        "550 relay not permitted", "550 5.7.1 Relaying denied. Proper authentication required.",
+        "550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain",
+        "550 5.7.0 Mail relay denied"}) {
+    auto o = ClassifyAttempt(Answered(kRcpt, reply));
+    EXPECT_EQ(o.result.status, SendStatus::kTemporaryFailure) << reply;
+    EXPECT_EQ(o.scope, FailureScope::kServer) << reply;
+    EXPECT_FALSE(o.result.recipient_rejected) << reply;
+    EXPECT_NE(o.result.response.find(reply), std::string::npos) << o.result.response;
+  }
+  // "relay" inside the address is the contact's name, not the server's policy.
+  auto named = ClassifyAttempt(Answered(kRcpt, "550 5.1.1 <relay@y.test>: User unknown"));
+  EXPECT_EQ(named.result.status, SendStatus::kPermanentFailure);
+  EXPECT_TRUE(named.result.recipient_rejected);
+  // After DATA it is about the message (e.g. content policy), as before.
+  EXPECT_EQ(ClassifyAttempt(Answered(kData, "554 5.7.1 relay content refused")).result.status,
+            SendStatus::kPermanentFailure);
 }
 
 TEST(ClassifyAttempt, AfterDataOnlyAMailboxProblemRejectsTheRecipient) {

@@ -388,6 +388,27 @@ TEST_P(BothDialogues, MixedBatchFailsOnlyTheRefusedAndKeepsGoing) {
   EXPECT_EQ(sink.Connections(), 1u);
 }
 
+TEST(SmtpTransport, ARelayRefusingToRelayHoldsTheBatchInsteadOfBouncingIt) {
+  REQUIRE_AIOSMTPD();
+  InspectingSink sink;
+  std::vector<OutgoingMessage> batch{Message(0), Message(1, "relay5-x@y.test"), Message(2),
+                                     Message(3)};
+  SmtpTransport transport(Plain(sink.port()), Connections(1));
+  auto results = transport.SendBatch(batch);
+  EXPECT_EQ(results[0].status, SendStatus::kSent) << results[0].response;
+  for (std::size_t i = 1; i < results.size(); ++i) {
+    EXPECT_EQ(results[i].status, SendStatus::kTemporaryFailure) << i << ": " << results[i].response;
+    EXPECT_FALSE(results[i].recipient_rejected);
+    EXPECT_THAT(results[i].response, HasSubstr("Relay access denied"));
+  }
+  EXPECT_THAT(results[2].response, StartsWith("not attempted")) << "no further contact tried";
+  EXPECT_EQ(sink.MessageCount(), 1u);
+  // The next batch tries again (the relay may have been fixed meanwhile).
+  for (const auto& r : transport.SendBatch(Messages(2, 10))) {
+    EXPECT_EQ(r.status, SendStatus::kSent) << r.response;
+  }
+}
+
 TEST(SmtpTransport, EnvelopeInjectionIsRefusedWithoutTouchingTheServer) {
   REQUIRE_AIOSMTPD();
   InspectingSink sink;
