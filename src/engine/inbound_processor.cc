@@ -127,6 +127,20 @@ Status InboundProcessor::Process(const Mailbox& mailbox, std::string_view raw) {
       if (!enrollment) return Ok{};
       return AutoReplied(*enrollment, *kind.auto_reply);
     }
+    case InboundKind::kUnsubscribe: {
+      // The List-Unsubscribe mailto carries no token, so the sender's address is all there
+      // is. A forged one can only stop mail to someone, never start it: the safe direction.
+      auto ref = LatestSentTo(mailbox, in.from_address);
+      if (!ref) {
+        spdlog::info("inbound: mailbox {}: an unsubscribe request from {} matches no contact",
+                     mailbox.id, in.from_address);
+        return Ok{};
+      }
+      auto done = store_.Unsubscribe(ref->enrollment_id, clock_.Now());
+      if (!done) return IgnoreGone(done.error());
+      spdlog::info("inbound: {} unsubscribed by mail (mailbox {})", in.from_address, mailbox.id);
+      return Ok{};
+    }
     case InboundKind::kReply: {
       auto match = MatchReply(in, find_sent, find_by_subject);
       if (!match) return Ok{};

@@ -1,6 +1,7 @@
 // What one received message does to the enrollments: a permanent bounce finishes its
 // enrollment as `bounced`, a reply from the contact as `replied`; an out-of-office reply that
-// names a return date pauses its enrollment until then; other automatic replies, delayed
+// names a return date pauses its enrollment until then; a mail titled "unsubscribe" (what the
+// List-Unsubscribe mailto sends) unsubscribes its sender; other automatic replies, delayed
 // deliveries and answers from someone else are only written into the history.
 #pragma once
 
@@ -33,6 +34,8 @@ class InboundProcessor {
   //  - delivery report: the original Message-ID, else the VERP tag (bounces+msg_…@), else the
   //    mailbox's latest send to the final recipient (any subject: a report rarely quotes it);
   //  - automatic reply: like a reply, else the mailbox's latest send to the sender;
+  //  - unsubscribe request (the List-Unsubscribe mailto): the mailbox's latest send to the
+  //    sender; the address is then suppressed and all the owner's enrollments of it cancelled;
   //  - reply: MatchReply (threading headers, then sender + subject over the mailbox's last
   //    kRecentSends sends to the sender).
   Status Process(const Mailbox& mailbox, std::string_view raw);

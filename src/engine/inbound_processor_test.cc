@@ -179,6 +179,43 @@ TEST_F(InboundProcessorTest, APermanentDsnBouncesAndSuppresses) {
             SuppressionReason::kBounced);
 }
 
+TEST_F(InboundProcessorTest, AMailtoUnsubscribeStopsEveryEnrollmentOfTheSenderAndSuppressesIt) {
+  Enrollment e = SentTo("alice@acme.example", kThreadId);
+  Enrollment bystander = SentTo("bob@globex.example", "<bob-1@sender.test>");
+  Sequence other = NewSequence(mailbox_, sequence_.steps);
+  auto second =
+      store_->Enroll(other.id, {NewEnrollment{"alice@acme.example", {}, false}}, clock_.Now());
+  ASSERT_TRUE(second && second->front().enrollment);
+  // What a mail client sends for the List-Unsubscribe
+  // "mailto:sales@sender.test?subject=unsubscribe".
+  ASSERT_TRUE(
+      Process("From: Alice <Alice@Acme.example>\r\nTo: sales@sender.test\r\n"
+              "Subject: unsubscribe\r\nMessage-ID: <u1@acme.example>\r\n\r\n"));
+  for (const Enrollment& stopped : {e, *second->front().enrollment}) {
+    Enrollment after = Reload(stopped);
+    EXPECT_EQ(after.status, EnrollmentStatus::kCancelled);
+    EXPECT_EQ(after.status_reason, "unsubscribed");
+    EXPECT_FALSE(after.next_run_at);
+  }
+  EXPECT_EQ(store_->FindSuppression(mailbox_.owner_id, "alice@acme.example"),
+            SuppressionReason::kUnsubscribed);
+  EXPECT_EQ(Reload(bystander).status, EnrollmentStatus::kActive);
+  auto again =
+      store_->Enroll(sequence_.id, {NewEnrollment{"alice@acme.example", {}, false}}, clock_.Now());
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again->front().enrollment) << "a suppressed address is not enrolled again";
+  // The same request again changes nothing and is not an error.
+  ASSERT_TRUE(Process("From: alice@acme.example\r\nSubject: Unsubscribe\r\n\r\n"));
+  EXPECT_EQ(Reload(e).status, EnrollmentStatus::kCancelled);
+}
+
+TEST_F(InboundProcessorTest, AnUnsubscribeFromSomeoneNeverWrittenToChangesNothing) {
+  Enrollment e = SentTo("alice@acme.example", kThreadId);
+  ASSERT_TRUE(Process("From: mallory@evil.example\r\nSubject: unsubscribe\r\n\r\n"));
+  EXPECT_EQ(Reload(e).status, EnrollmentStatus::kActive);
+  EXPECT_FALSE(store_->FindSuppression(mailbox_.owner_id, "mallory@evil.example"));
+}
+
 TEST_F(InboundProcessorTest, ADsnWithoutAKnownMessageIdMatchesByItsVerpTag) {
   Enrollment e = SentTo("nobody@example.test", "<something-else@sender.test>");
   std::string row = store_->ListMessages(e.id).at(0).id;

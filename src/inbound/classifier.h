@@ -14,6 +14,7 @@ namespace mailmark {
 enum class InboundKind {
   kDeliveryReport,  // report holds the detail (it may be transient or a success notice)
   kAutoReply,       // auto_reply holds the detail
+  kUnsubscribe,     // subject "unsubscribe": what the List-Unsubscribe mailto of every email sends
   kReply,           // has In-Reply-To / References, or a reply-prefixed subject: try MatchReply
   kOther,           // none of these (a new conversation, a newsletter without signals, ...)
 };
@@ -25,9 +26,13 @@ struct InboundClass {
 };
 
 // Delivery reports first: they carry Return-Path <> and Auto-Submitted, which would make
-// them automatic replies too. Pure and thread-safe.
+// them automatic replies too. An unsubscribe request comes before replies: a reply titled
+// "unsubscribe" asks for more than a reply does. Pure and thread-safe.
 InboundClass Classify(const ParsedInbound& in, std::string_view raw);
 
 const char* InboundKindName(InboundKind kind);  // "delivery_report", "auto_reply", ...
+
+// The subject is the word "unsubscribe" alone (any case, surrounding blanks allowed).
+bool IsUnsubscribeSubject(std::string_view subject);
 
 }  // namespace mailmark

@@ -47,7 +47,34 @@ TEST(Classify, RepliesAndOthers) {
             InboundKind::kOther);
 }
 
+TEST(Classify, UnsubscribeRequestsBeforeReplies) {
+  // What a mail client sends for "mailto:sales@x.test?subject=unsubscribe".
+  EXPECT_EQ(
+      ClassifyRaw("From: a@x.example\r\nTo: sales@x.test\r\nSubject: unsubscribe\r\n\r\n").kind,
+      InboundKind::kUnsubscribe);
+  EXPECT_EQ(ClassifyRaw("From: a@x.example\r\nIn-Reply-To: <m1@s.test>\r\nSubject:  UNSUBSCRIBE "
+                        "\r\n\r\nplease")
+                .kind,
+            InboundKind::kUnsubscribe);
+  EXPECT_EQ(ClassifyRaw("From: a@x.example\r\nSubject: =?utf-8?q?Unsubscribe?=\r\n\r\n").kind,
+            InboundKind::kUnsubscribe);
+  // An automatic reply to an unsubscribe request is still only an automatic reply.
+  EXPECT_EQ(ClassifyRaw("From: a@x.example\r\nAuto-Submitted: auto-replied\r\n"
+                        "Subject: unsubscribe\r\n\r\n")
+                .kind,
+            InboundKind::kAutoReply);
+}
+
+TEST(Classify, OnlyTheWordAloneIsAnUnsubscribeSubject) {
+  for (const char* yes : {"unsubscribe", "Unsubscribe", " unsubscribe\t", "UNSUBSCRIBE"})
+    EXPECT_TRUE(IsUnsubscribeSubject(yes)) << yes;
+  for (const char* no : {"", "Re: unsubscribe", "how do I unsubscribe?", "unsubscribed",
+                         "unsubscribe me", "un subscribe"})
+    EXPECT_FALSE(IsUnsubscribeSubject(no)) << no;
+}
+
 TEST(Classify, KindNames) {
+  EXPECT_STREQ(InboundKindName(InboundKind::kUnsubscribe), "unsubscribe");
   EXPECT_STREQ(InboundKindName(InboundKind::kDeliveryReport), "delivery_report");
   EXPECT_STREQ(InboundKindName(InboundKind::kAutoReply), "auto_reply");
   EXPECT_STREQ(InboundKindName(InboundKind::kReply), "reply");
