@@ -43,19 +43,22 @@ class Inbound : public ServerFixture {
     return m["imapStatus"].is_object() && m["imapStatus"]["connected"] == true;
   }
 
-  // `user` answers through Postfix, threaded on our message `in_reply_to`.
+  // `user` answers through Postfix, threaded on our message `in_reply_to` (empty: not threaded).
   static void Reply(const PrivateMailServer& mail, const std::string& in_reply_to,
                     const std::string& user = "alice",
                     const std::string& subject = "Re: Hello Alice",
                     const std::string& extra_headers = "",
                     const std::string& body = "Yes, let's talk on Tuesday.") {
     std::string message_id = "<reply-from-" + user + "@example.test>";
-    std::string raw = "From: " + user + " <" + user + "@example.test>\r\n" +
-                      "To: Sam Sender <sam@example.test>\r\n" + "Subject: " + subject + "\r\n" +
-                      "Date: Fri, 27 Nov 2026 17:45:02 +0100\r\n" + "Message-ID: " + message_id +
-                      "\r\n" + "In-Reply-To: " + in_reply_to + "\r\nReferences: " + in_reply_to +
-                      "\r\n" + extra_headers + "MIME-Version: 1.0\r\n" +
-                      "Content-Type: text/plain; charset=utf-8\r\n" + "\r\n" + body + "\r\n";
+    std::string raw =
+        "From: " + user + " <" + user + "@example.test>\r\n" +
+        "To: Sam Sender <sam@example.test>\r\n" + "Subject: " + subject + "\r\n" +
+        "Date: Fri, 27 Nov 2026 17:45:02 +0100\r\n" + "Message-ID: " + message_id + "\r\n" +
+        (in_reply_to.empty()
+             ? std::string()
+             : "In-Reply-To: " + in_reply_to + "\r\nReferences: " + in_reply_to + "\r\n") +
+        extra_headers + "MIME-Version: 1.0\r\n" + "Content-Type: text/plain; charset=utf-8\r\n" +
+        "\r\n" + body + "\r\n";
     OutgoingMessage message{message_id, user + "@example.test", "sam@example.test", raw};
     SmtpSettings smtp;
     smtp.host = "127.0.0.1";
@@ -73,7 +76,7 @@ class Inbound : public ServerFixture {
 TEST_F(Inbound, AReplyStopsTheSequenceAndAnUnknownAddressBouncesFromTheDsn) {
   MM_SKIP_OR_FAIL_IF_MISSING(PrivateMailServer::Missing(true));
   MailServerOptions options;
-  options.users = {"alice", "bob", "sam", "bounces"};
+  options.users = {"alice", "bob", "carol", "sam", "bounces"};
   options.imap = true;
   PrivateMailServer mail(options);
   mail.Start();
@@ -135,6 +138,20 @@ TEST_F(Inbound, AReplyStopsTheSequenceAndAnUnknownAddressBouncesFromTheDsn) {
       << Enrollment(token(), bob).dump(2);
   EXPECT_EQ(Enrollment(token(), bob)["messages"].size(), 2u);
   EXPECT_TRUE(mail.WaitForMessages("bob", 2, 60));
+
+  // The List-Unsubscribe mailto: a new message titled "unsubscribe", as a mail client writes
+  // it, cancels the contact and suppresses the address.
+  std::string carol = Enroll(token(), seq["id"], PrivateMailServer::Address("carol")).json["id"];
+  ASSERT_TRUE(mail.WaitForMessages("carol", 1, 60)) << mail.log();
+  EXPECT_THAT(mail.MaildirMessages("carol").at(0),
+              HasSubstr("<mailto:sam@example.test?subject=unsubscribe>"));
+  Reply(mail, "", "carol", "unsubscribe", "", "");
+  ASSERT_TRUE(Eventually([&] { return Enrollment(token(), carol)["status"] == "cancelled"; }, 60))
+      << Enrollment(token(), carol).dump(2);
+  EXPECT_EQ(Enrollment(token(), carol)["statusReason"], "unsubscribed");
+  HttpAnswer again = Enroll(token(), quick["id"], PrivateMailServer::Address("carol"));
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_THAT(again.body, HasSubstr("contact_suppressed"));
 
   // The mailbox still shows a healthy inbox.
   json m = server().Get("/api/mailboxes/" + mailbox, token()).json;
