@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
+
 #include <fmt/format.h>
 
 namespace mailmark::sqlite {
@@ -79,6 +81,12 @@ std::optional<Timestamp> Query::OptTime(int col) const {
 
 std::unique_ptr<Connection> Connection::Open(const std::filesystem::path& file,
                                              const ConnectionOptions& options) {
+  // SQLite's memory statistics, which this program never reads, take one process-wide mutex
+  // on every allocation: the writer and the senders' StillSendable reads all contended for it.
+  // Only possible before SQLite initialises; if something else in the process initialised it
+  // first, the call fails and nothing changes.
+  static std::once_flag no_memstatus;
+  std::call_once(no_memstatus, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   sqlite3* db = nullptr;
   // NOMUTEX: a connection is only ever used by one thread at a time (writer, or a pooled
   // reader checked out by one caller).
@@ -107,9 +115,9 @@ Connection::~Connection() {
 }
 
 Query Connection::Prepare(std::string_view sql) {
-  std::string key(sql);
-  auto it = cache_.find(key);
+  auto it = cache_.find(sql);
   if (it != cache_.end()) return Query(it->second);
+  std::string key(sql);
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()),
                               SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);

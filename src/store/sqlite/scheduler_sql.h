@@ -36,6 +36,14 @@ inline constexpr const char* kExpiredLeases =
 inline constexpr const char* kLease =
     "UPDATE enrollments SET lease_owner = ?, lease_until = ? WHERE pk = ?";
 
+// A run that ends its enrollment (completed, or bounced): where it stopped and its final
+// status in one write. (Two writes, a run's landing and then the status, moved the row into
+// the due and step indexes as active and unleased, and straight back out.)
+inline constexpr const char* kFinishRun =
+    "UPDATE enrollments SET last_step_id = ?1, status = ?2, status_reason = ?3, "
+    "next_run_at = NULL, paused_until = NULL, lease_owner = NULL, lease_until = NULL, "
+    "updated_at = ?4 WHERE id = ?5";
+
 // The earliest moment anything becomes claimable: a due time, or a lease's expiry.
 inline constexpr const char* kNextWake =
     "SELECT MIN(t) FROM ("

@@ -53,7 +53,8 @@ std::vector<Candidate> FindDue(Connection& c, Timestamp now, std::size_t limit) 
 }
 
 ClaimedEnrollment LoadClaimed(Connection& c, std::int64_t pk) {
-  auto q = c.Prepare(std::string(kSelectEnrollment) + " WHERE e.pk = ?");
+  static const std::string kSql = std::string(kSelectEnrollment) + " WHERE e.pk = ?";
+  auto q = c.Prepare(kSql);
   q.Bind(pk);
   q.Step();
   ClaimedEnrollment claimed{ReadEnrollment(q), std::nullopt, {}};
@@ -84,7 +85,8 @@ std::optional<RunState> ReadRunState(Connection& c, const Id& enrollment_id) {
 }
 
 std::optional<Message> FindMessage(Connection& c, const Id& id) {
-  auto q = c.Prepare(std::string(kSelectMessage) + " WHERE id = ?");
+  static const std::string kSql = std::string(kSelectMessage) + " WHERE id = ?";
+  auto q = c.Prepare(kSql);
   q.Bind(id);
   if (!q.Step()) return std::nullopt;
   return ReadMessage(q);
@@ -118,6 +120,9 @@ std::optional<Message> BeginOne(Connection& c, std::string_view node, const Send
   m.state = MessageState::kSending;
   m.created_at = now;
   try {
+    // One row of VALUES, not INSERT … SELECT with the check above folded in: a statement
+    // that may write several rows keeps a statement journal, a copy of every page it touches,
+    // and that cost more than the separate read.
     c.Prepare(
          "INSERT INTO messages (id, enrollment_id, step_id, message_id, subject, state, "
          "attempts, created_at) VALUES (?, ?, ?, ?, ?, 'sending', 1, ?)")
@@ -182,6 +187,21 @@ Landing AsGiven(const StepOutcome& o, Timestamp now) {
   return to;
 }
 
+// The run's landing and its final status, with the history WriteFinalStatus would write.
+void FinishRun(Connection& c, const StepOutcome& o, const Landing& to, Timestamp now) {
+  const std::string_view status = ToString(to.status);
+  c.Prepare(sql::kFinishRun)
+      .Bind(to.last_step_id, status, to.status_reason, now, o.enrollment_id)
+      .Run();
+  for (const std::string& cause : o.events) AppendEvent(c, o.enrollment_id, now, status, cause);
+  AppendEvent(c, o.enrollment_id, now, status, status);
+  // Only a refused recipient is the address's fault; a rejected message or a server that
+  // never answered says nothing about the contact.
+  if (to.status != EnrollmentStatus::kBounced || !o.suppress_address) return;
+  if (auto e = FindEnrollment(c, o.enrollment_id))
+    SuppressBouncedAddress(c, *e, to.status_reason, now);
+}
+
 void RecordOne(Connection& c, StepsCache& steps, std::string_view node, const StepOutcome& o,
                Timestamp now) {
   if (o.message) {
@@ -205,7 +225,10 @@ void RecordOne(Connection& c, StepsCache& steps, std::string_view node, const St
   }
   if (!held) return;  // the lease expired and another node took the run over
   const Landing to = o.ran_step_id ? AfterRan(c, steps, *state, o, now) : AsGiven(o, now);
-  const bool final = to.status != EnrollmentStatus::kActive;
+  if (to.status != EnrollmentStatus::kActive) {
+    FinishRun(c, o, to, now);
+    return;
+  }
   // A run ends an out-of-office pause that is over. One still ahead (the reply arrived while
   // this send was in flight) keeps the next run from coming before it.
   c.Prepare(
@@ -218,14 +241,6 @@ void RecordOne(Connection& c, StepsCache& steps, std::string_view node, const St
       .Run();
   for (const std::string& cause : o.events)
     AppendEvent(c, o.enrollment_id, now, ToString(to.status), cause);
-  if (!final) return;
-  auto e = FindEnrollment(c, o.enrollment_id);
-  if (!e) return;
-  WriteFinalStatus(c, *e, to.status, ToString(to.status), to.status_reason, now);
-  // Only a refused recipient is the address's fault; a rejected message or a server that
-  // never answered says nothing about the contact.
-  if (to.status == EnrollmentStatus::kBounced && o.suppress_address)
-    SuppressBouncedAddress(c, *e, to.status_reason, now);
 }
 
 }  // namespace

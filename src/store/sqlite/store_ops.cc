@@ -24,17 +24,21 @@ std::optional<Mailbox> FindMailbox(Connection& conn, const Id& id) {
   return One<Mailbox>(conn, std::string(kSelectMailbox) + " WHERE id = ?", id, ReadMailbox);
 }
 
+// The statements below run once or more per email: their text is built once.
 std::optional<Sequence> FindSequence(Connection& conn, const Id& id) {
-  return One<Sequence>(conn, std::string(kSelectSequence) + " WHERE s.id = ?", id, ReadSequence);
+  static const std::string kSql = std::string(kSelectSequence) + " WHERE s.id = ?";
+  return One<Sequence>(conn, kSql, id, ReadSequence);
 }
 
 std::optional<Enrollment> FindEnrollment(Connection& conn, const Id& id) {
-  return One<Enrollment>(conn, std::string(kSelectEnrollment) + " WHERE e.id = ?", id,
-                         ReadEnrollment);
+  static const std::string kSql = std::string(kSelectEnrollment) + " WHERE e.id = ?";
+  return One<Enrollment>(conn, kSql, id, ReadEnrollment);
 }
 
 std::vector<Message> MessagesOf(Connection& conn, const Id& enrollment_id) {
-  auto q = conn.Prepare(std::string(kSelectMessage) + " WHERE enrollment_id = ? ORDER BY pk");
+  static const std::string kSql =
+      std::string(kSelectMessage) + " WHERE enrollment_id = ? ORDER BY pk";
+  auto q = conn.Prepare(kSql);
   q.Bind(enrollment_id);
   std::vector<Message> out;
   while (q.Step()) out.push_back(ReadMessage(q));

@@ -90,9 +90,13 @@ std::size_t WriteQueue::RunTransaction(std::vector<std::unique_ptr<Job>>& jobs, 
     for (std::size_t i = first; i < jobs.size(); ++i) jobs[i]->Fail(error);
     return jobs.size();
   }
+  // A job alone in its transaction needs no savepoint: rolling the transaction back undoes
+  // exactly its writes. A savepoint is not free: SQLite copies every page the job changes into
+  // the savepoint's journal before changing it, and a scheduler batch changes hundreds.
+  const bool alone = jobs.size() - first == 1;
   for (; next < jobs.size(); ++next) {
     try {
-      conn_->Exec("SAVEPOINT job");
+      if (!alone) conn_->Exec("SAVEPOINT job");
       bool keep = jobs[next]->Execute(*conn_);
       if (!conn_->InTransaction()) {
         // SQLite rolled the whole transaction back (e.g. disk full): earlier jobs are lost too.
@@ -100,6 +104,11 @@ std::size_t WriteQueue::RunTransaction(std::vector<std::unique_ptr<Job>>& jobs, 
         lost = true;
         ++next;
         break;
+      }
+      if (alone) {
+        if (keep) continue;
+        conn_->Exec("ROLLBACK");  // the job's own result (its error) stands
+        return next + 1;
       }
       if (!keep) conn_->Exec("ROLLBACK TO job");
       conn_->Exec("RELEASE job");

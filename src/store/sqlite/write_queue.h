@@ -1,8 +1,8 @@
 // One writer with group commit. A dedicated thread owns the only write connection; callers
 // hand it jobs and wait. The writer takes every queued job, runs them all inside one
-// BEGIN IMMEDIATE … COMMIT, each inside its own SAVEPOINT, so a job that fails rolls back
-// alone, and one commit (one fsync) serves the whole batch. Readers use other connections
-// and never wait for it (WAL).
+// BEGIN IMMEDIATE … COMMIT, each inside its own SAVEPOINT (unless it is alone in the batch),
+// so a job that fails rolls back alone, and one commit (one fsync) serves the whole batch. Readers
+// use other connections and never wait for it (WAL).
 #pragma once
 
 #include <condition_variable>

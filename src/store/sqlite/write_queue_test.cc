@@ -84,6 +84,30 @@ TEST_F(WriteQueueTest, EachJobRollsBackAloneInsideOneCommit) {
   EXPECT_EQ(queue_->Stats().jobs - before.jobs, 5);
 }
 
+// A job alone in its batch runs without a savepoint: its failure rolls back the transaction,
+// which must undo its writes just the same and leave its own result standing.
+TEST_F(WriteQueueTest, AJobAloneInItsBatchRollsBackAloneToo) {
+  auto refused = queue_->Run<Ok>([](Connection& c) -> Status {
+    c.Prepare("INSERT INTO t (v) VALUES (1)").Run();
+    return MakeError(ErrorKind::kConflict, "nope", "refused");
+  });
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "nope");
+  auto thrown = queue_->Run<Ok>([](Connection& c) -> Status {
+    c.Prepare("INSERT INTO t (v) VALUES (2)").Run();
+    throw std::runtime_error("boom");
+  });
+  ASSERT_FALSE(thrown.ok());
+  EXPECT_EQ(thrown.error().code, "storage_error");
+  auto kept = queue_->Run<int>([](Connection& c) -> Result<int> {
+    c.Prepare("INSERT INTO t (v) VALUES (3)").Run();
+    return 3;
+  });
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(Rows(), (std::vector<std::int64_t>{3}));
+  EXPECT_EQ(queue_->Stats().jobs, 3);
+}
+
 TEST_F(WriteQueueTest, ReturnsValuesAndDrainsOnDestruction) {
   auto r = queue_->Run<int>([](Connection& c) -> Result<int> {
     c.Prepare("INSERT INTO t (v) VALUES (7)").Run();
