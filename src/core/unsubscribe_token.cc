@@ -9,7 +9,7 @@ namespace mailmark {
 namespace {
 
 constexpr std::string_view kDomain = "mailmark-unsubscribe-v1:";
-// Ids are short ("enr_" + 20 hex); anything longer than this is refused before any work.
+// Ids are short ("enr_" + 24 hex); anything longer than this is refused before any work.
 constexpr std::size_t kMaxIdBytes = 128;
 constexpr std::size_t kMaxTokenChars = 256;
 constexpr int kVariant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;

@@ -19,7 +19,7 @@ bool IsSafeFileChar(char c) {
 
 std::string NewMessageId(std::string_view domain) {
   std::string id = "<";
-  id += RandomHex(16);
+  id += TimeOrderedHex(10);  // 32 hex digits as before; time first keeps its index compact
   id += '@';
   id += domain.empty() ? std::string_view("localhost") : domain;
   id += '>';

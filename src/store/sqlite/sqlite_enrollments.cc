@@ -47,7 +47,7 @@ EnrollmentFacts FactsFor(Connection& c, const Sequence& seq, const std::string& 
 Enrollment Insert(Connection& c, const Sequence& seq, std::string email, const MergeFields& fields,
                   Timestamp now) {
   Enrollment e;
-  e.id = NewId("enr");
+  e.id = NewTimeOrderedId("enr");
   e.sequence_id = seq.id;
   e.mailbox_id = seq.mailbox_id;
   e.owner_id = seq.owner_id;

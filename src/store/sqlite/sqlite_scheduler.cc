@@ -112,7 +112,7 @@ std::optional<Message> BeginOne(Connection& c, std::string_view node, const Send
     return FindMessage(c, *start.existing_message);
   }
   Message m;
-  m.id = NewId("msg");
+  m.id = NewTimeOrderedId("msg");
   m.enrollment_id = start.enrollment_id;
   m.step_id = start.step_id;
   m.message_id = start.message_id;
