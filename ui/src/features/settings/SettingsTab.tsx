@@ -51,7 +51,7 @@ export function SettingsTab({ mailbox, onSaved }: Props) {
           <TransportFields {...props} />
           <NumberInput
             label="Daily sending limit"
-            description="Emails per day from this mailbox; leave empty for no limit."
+            description="Saved with the mailbox but not enforced yet: Mailmark sends as fast as the server accepts."
             value={form.values.dailyLimit}
             error={form.errors.dailyLimit}
             onChange={(v) => form.onChange({ dailyLimit: v })}
