@@ -33,13 +33,19 @@ SmtpAttempt Failed(SmtpPhase phase, StreamFailure failure, std::string detail) {
   return a;
 }
 
-// A reply to a transaction command, as the outcome sees it. A reply that is not SMTP at all
-// (no code, 1xx, 6xx and up) means the two sides no longer agree on where they are.
-SmtpAttempt Answered(SmtpPhase phase, SmtpReply reply) {
+// The reply that lets a transaction go on: 2xx, or 354 to DATA (before the content).
+bool GoesOn(const SmtpReply& reply, bool data_go_ahead = false) {
+  return data_go_ahead ? reply.code == 354 : reply.code >= 200 && reply.code < 300;
+}
+
+// A reply to a transaction command, as the outcome sees it. A reply that is neither the one
+// expected (see GoesOn) nor a refusal (4xx, 5xx) means the two sides no longer agree on where
+// they are: a 250 to DATA must never pass for the message's acceptance.
+SmtpAttempt Answered(SmtpPhase phase, SmtpReply reply, bool data_go_ahead = false) {
   SmtpAttempt a;
   a.phase = phase;
   a.transaction_answered = true;
-  if (reply.code < 200 || reply.code >= 600) {
+  if (!GoesOn(reply, data_go_ahead) && (reply.code < 400 || reply.code >= 600)) {
     a.failure = StreamFailure::kNetwork;
     a.detail = std::string("unexpected reply to ") + CommandName(phase);
   }
@@ -72,7 +78,7 @@ SmtpConnection::~SmtpConnection() {
   stream_.SetIoTimeout(std::chrono::seconds(1));  // a stuck server must not hold up a shutdown
   if (!stream_.Write("QUIT\r\n")) {
     in_.clear();
-    (void)stream_.ReadSome(in_);
+    (void)stream_.ReadSome(in_, std::chrono::steady_clock::now() + std::chrono::seconds(1));
   }
   Close();
 }
@@ -116,6 +122,9 @@ SendOutcome SmtpConnection::Send(const OutgoingMessage& message) {
 }
 
 SmtpAttempt SmtpConnection::Attempt(const OutgoingMessage& message) {
+  // The server spoke unasked after the last reply (a 421 before hanging up, or garbage): its
+  // side of the conversation is somewhere else, so this message starts a fresh one.
+  if (stream_.open() && !parser_.empty()) Close();
   if (!stream_.open()) {
     if (auto failed = Open()) return std::move(*failed);
   }
@@ -131,25 +140,31 @@ SmtpAttempt SmtpConnection::Attempt(const OutgoingMessage& message) {
     if (auto f = Write(SmtpPhase::kMail)) return std::move(*f);
     if (reset) {
       if (auto f = Read(SmtpPhase::kMail, mail)) return std::move(*f);
-      if (!mail.positive()) {
+      if (!GoesOn(mail)) {
         Close();
         return Failed(SmtpPhase::kMail, StreamFailure::kNetwork, "RSET refused: " + mail.text);
       }
     }
+    // After a 421 the server hangs up: the rest of the group gets no answer, and waiting for
+    // one would turn "closing, try again" into a broken connection.
     if (auto f = Read(SmtpPhase::kMail, mail)) return std::move(*f);
-    if (auto f = Read(SmtpPhase::kRcpt, rcpt)) {
-      f->transaction_answered = true;
-      return std::move(*f);
+    if (mail.code != 421) {
+      if (auto f = Read(SmtpPhase::kRcpt, rcpt)) {
+        f->transaction_answered = true;
+        return std::move(*f);
+      }
     }
-    if (auto f = Read(SmtpPhase::kData, data)) {
-      f->transaction_answered = true;
-      return std::move(*f);
+    if (mail.code != 421 && rcpt.code != 421) {
+      if (auto f = Read(SmtpPhase::kData, data)) {
+        f->transaction_answered = true;
+        return std::move(*f);
+      }
     }
   } else {
     if (reset) {
       out_.append("RSET\r\n");
       if (auto f = Exchange(SmtpPhase::kMail, mail)) return std::move(*f);
-      if (!mail.positive()) {
+      if (!GoesOn(mail)) {
         Close();
         return Failed(SmtpPhase::kMail, StreamFailure::kNetwork, "RSET refused: " + mail.text);
       }
@@ -157,14 +172,14 @@ SmtpAttempt SmtpConnection::Attempt(const OutgoingMessage& message) {
     }
     AppendMailFrom(out_, message.envelope_from, message.recipient, message.raw, extensions_);
     if (auto f = Exchange(SmtpPhase::kMail, mail)) return std::move(*f);
-    if (mail.positive()) {
+    if (GoesOn(mail)) {
       AppendRcptTo(out_, message.recipient);
       if (auto f = Exchange(SmtpPhase::kRcpt, rcpt)) {
         f->transaction_answered = true;
         return std::move(*f);
       }
     }
-    if (mail.positive() && rcpt.positive()) {
+    if (GoesOn(mail) && GoesOn(rcpt)) {
       out_.append("DATA\r\n");
       if (auto f = Exchange(SmtpPhase::kData, data)) {
         f->transaction_answered = true;
@@ -173,7 +188,7 @@ SmtpAttempt SmtpConnection::Attempt(const OutgoingMessage& message) {
     }
   }
 
-  if (!mail.positive() || !rcpt.positive() || data.code != 354) {
+  if (!GoesOn(mail) || !GoesOn(rcpt) || !GoesOn(data, true)) {
     if (data.code == 354) {
       // Refused MAIL or RCPT, yet the server took DATA (RFC 2920 says it must not): an empty
       // message ends it, and the RSET before the next message throws that away.
@@ -181,18 +196,22 @@ SmtpAttempt SmtpConnection::Attempt(const OutgoingMessage& message) {
       SmtpReply ignored;
       if (auto f = Exchange(SmtpPhase::kData, ignored)) Close();
     }
-    SmtpAttempt a = !mail.positive()   ? Answered(SmtpPhase::kMail, std::move(mail))
-                    : !rcpt.positive() ? Answered(SmtpPhase::kRcpt, std::move(rcpt))
-                                       : Answered(SmtpPhase::kData, std::move(data));
+    SmtpAttempt a = !GoesOn(mail)   ? Answered(SmtpPhase::kMail, std::move(mail))
+                    : !GoesOn(rcpt) ? Answered(SmtpPhase::kRcpt, std::move(rcpt))
+                                    : Answered(SmtpPhase::kData, std::move(data), true);
     if (a.failure || a.reply.code == 421) Close();  // lost track, or the server is leaving
     return a;
   }
 
   AppendDataContent(out_, message.raw);
   SmtpReply final_reply;
-  if (auto f = Exchange(SmtpPhase::kData, final_reply)) {
-    f->transaction_answered = true;
-    return std::move(*f);
+  auto failed = Write(SmtpPhase::kData);
+  if (!failed)
+    failed = Read(SmtpPhase::kData, final_reply,
+                  std::max(config_.data_timeout, config_.command_timeout));
+  if (failed) {
+    failed->transaction_answered = true;
+    return std::move(*failed);
   }
   needs_reset_ = false;  // whatever it said, the final reply ends the transaction
   SmtpAttempt a = Answered(SmtpPhase::kData, std::move(final_reply));
@@ -221,7 +240,7 @@ std::optional<SmtpAttempt> SmtpConnection::Open() {
     SmtpReply reply;
     out_.assign("EHLO ").append(helo_name_).append("\r\n");
     if (auto f = Exchange(SmtpPhase::kSession, reply)) return f;
-    if (reply.positive()) {
+    if (GoesOn(reply)) {
       extensions_ = ParseEhloReply(reply.text);
       return std::nullopt;
     }
@@ -229,7 +248,7 @@ std::optional<SmtpAttempt> SmtpConnection::Open() {
     extensions_ = SmtpExtensions{};
     out_.assign("HELO ").append(helo_name_).append("\r\n");
     if (auto f = Exchange(SmtpPhase::kSession, reply)) return f;
-    if (!reply.positive()) return Refused("EHLO and HELO refused", std::move(reply));
+    if (!GoesOn(reply)) return Refused("EHLO and HELO refused", std::move(reply));
     return std::nullopt;
   };
   if (auto f = hello()) return f;
@@ -268,6 +287,7 @@ std::optional<SmtpAttempt> SmtpConnection::Authenticate() {
   std::optional<SmtpAttempt> failed;
   // The buffers held the credentials: overwrite them before anything else uses them.
   auto wipe = [this] {
+    out_.resize(out_.capacity());  // Write() emptied it, but the bytes are still there
     std::fill(out_.begin(), out_.end(), '\0');
     out_.clear();
   };
@@ -315,6 +335,16 @@ std::optional<SmtpAttempt> SmtpConnection::Exchange(SmtpPhase phase, SmtpReply& 
 }
 
 std::optional<SmtpAttempt> SmtpConnection::Write(SmtpPhase phase) {
+  // Every command is written once the replies to the earlier ones are in. A reply still
+  // waiting here was sent unasked, and would be taken as this command's answer and each later
+  // reply as the one before's: a 250 to RCPT could pass for the message's acceptance.
+  if (!parser_.empty()) {
+    out_.clear();
+    Close();
+    return Failed(phase, StreamFailure::kNetwork,
+                  std::string("the server sent a reply nobody asked for (before ") +
+                      CommandName(phase) + ")");
+  }
   auto e = stream_.Write(out_);
   out_.clear();
   if (e) {
@@ -324,7 +354,11 @@ std::optional<SmtpAttempt> SmtpConnection::Write(SmtpPhase phase) {
   return std::nullopt;
 }
 
-std::optional<SmtpAttempt> SmtpConnection::Read(SmtpPhase phase, SmtpReply& reply) {
+std::optional<SmtpAttempt> SmtpConnection::Read(SmtpPhase phase, SmtpReply& reply,
+                                                Duration timeout) {
+  // The timeout is for the whole reply: a server trickling bytes must not stretch it.
+  const StreamDeadline deadline = std::chrono::steady_clock::now() +
+                                  (timeout > Duration::zero() ? timeout : config_.command_timeout);
   for (;;) {
     if (auto r = parser_.Next()) {
       reply = std::move(*r);
@@ -332,10 +366,10 @@ std::optional<SmtpAttempt> SmtpConnection::Read(SmtpPhase phase, SmtpReply& repl
     }
     if (parser_.overflowed()) {
       Close();
-      return Failed(phase, StreamFailure::kNetwork, "the server sent an endless line");
+      return Failed(phase, StreamFailure::kNetwork, "the server sent an endless reply");
     }
     in_.clear();
-    if (auto e = stream_.ReadSome(in_)) {
+    if (auto e = stream_.ReadSome(in_, deadline)) {
       Close();
       std::string what = std::string(" waiting for the reply to ") + CommandName(phase);
       return Failed(phase, e->kind,

@@ -22,7 +22,8 @@ namespace mailmark {
 struct SmtpConnectionConfig {
   SmtpSettings settings;
   Duration connect_timeout{};
-  Duration command_timeout{};  // each reply, each write, the whole data phase's final reply
+  Duration command_timeout{};  // each reply, each write
+  Duration data_timeout{};     // the reply to the final "." (the longer of the two applies)
   std::string helo_name;       // empty: this machine's host name
 };
 
@@ -48,7 +49,8 @@ class SmtpConnection {
   std::optional<SmtpAttempt> Authenticate();
   // Writes `out_`, then reads one reply into `reply`; nullopt on success.
   std::optional<SmtpAttempt> Exchange(SmtpPhase phase, SmtpReply& reply);
-  std::optional<SmtpAttempt> Read(SmtpPhase phase, SmtpReply& reply);
+  // Reads one reply, within `timeout` (zero: the command timeout).
+  std::optional<SmtpAttempt> Read(SmtpPhase phase, SmtpReply& reply, Duration timeout = {});
   std::optional<SmtpAttempt> Write(SmtpPhase phase);
   // A refusal during session setup: the attempt, with the connection closed.
   SmtpAttempt Refused(std::string what, SmtpReply reply);

@@ -33,9 +33,11 @@ void SmtpReplyParser::Feed(std::string_view bytes) {
 
 std::optional<SmtpReply> SmtpReplyParser::Next() {
   for (;;) {
+    if (reply_size_ > kMaxReply) return std::nullopt;  // overflowed()
     std::size_t end = buffer_.find('\n', pos_);
     if (end == std::string::npos) return std::nullopt;
     std::string_view line(buffer_.data() + pos_, end - pos_);
+    reply_size_ += end + 1 - pos_;
     pos_ = end + 1;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     AppendBounded(text_, line);
@@ -43,16 +45,20 @@ std::optional<SmtpReply> SmtpReplyParser::Next() {
     if (code != 0 && line.size() > 3 && line[3] == '-') continue;
     SmtpReply reply{code, std::move(text_)};
     text_.clear();
+    reply_size_ = 0;
     return reply;
   }
 }
 
-bool SmtpReplyParser::overflowed() const { return buffer_.size() - pos_ > kMaxLine; }
+bool SmtpReplyParser::overflowed() const {
+  return buffer_.size() - pos_ > kMaxLine || reply_size_ > kMaxReply;
+}
 
 void SmtpReplyParser::Clear() {
   buffer_.clear();
   pos_ = 0;
   text_.clear();
+  reply_size_ = 0;
 }
 
 namespace {

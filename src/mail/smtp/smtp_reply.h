@@ -29,13 +29,16 @@ class SmtpReplyParser {
   static constexpr std::size_t kMaxReplyText = 4096;
   // A line longer than this with no end in sight: the peer is not speaking SMTP.
   static constexpr std::size_t kMaxLine = 64 * 1024;
+  // A reply of more lines than this adds up to (even short ones): the peer is not speaking
+  // SMTP either, and would keep the client reading for as long as it likes.
+  static constexpr std::size_t kMaxReply = 1024 * 1024;
 
   // Bytes read from the server, in order.
   void Feed(std::string_view bytes);
   // The next complete reply, once its last line has arrived. A line without a valid code
   // ends the reply it is in with code 0.
   std::optional<SmtpReply> Next();
-  // The server sent an endless line; nothing more will parse.
+  // The server sent an endless line or reply; nothing more will parse.
   bool overflowed() const;
   // Whether bytes are waiting (a reply the client did not ask for).
   bool empty() const { return pos_ == buffer_.size(); }
@@ -43,8 +46,9 @@ class SmtpReplyParser {
 
  private:
   std::string buffer_;
-  std::size_t pos_ = 0;  // start of the first line not yet consumed
-  std::string text_;     // lines of the reply in progress
+  std::size_t pos_ = 0;         // start of the first line not yet consumed
+  std::string text_;            // lines of the reply in progress
+  std::size_t reply_size_ = 0;  // bytes of the reply in progress, all lines
 };
 
 // An RFC 3463 enhanced status code ("5.1.1": class 5, subject 1, detail 1), which says what a

@@ -79,7 +79,7 @@ TEST(SmtpReplyParser, MalformedLinesAreRepliesWithCodeZero) {
 TEST(SmtpReplyParser, HostileRepliesStayBounded) {
   SmtpReplyParser p;
   std::string huge(60 * 1024, 'x');
-  for (int i = 0; i < 100; ++i) {
+  for (int i = 0; i < 16; ++i) {  // just under kMaxReply
     p.Feed("550-" + huge + "\r\n");
     EXPECT_FALSE(p.Next());
     EXPECT_FALSE(p.overflowed());
@@ -100,6 +100,24 @@ TEST(SmtpReplyParser, AnEndlessLineOverflows) {
   p.Clear();
   EXPECT_FALSE(p.overflowed());
   EXPECT_TRUE(p.empty());
+}
+
+// Short lines, but no last one: a server could keep the client reading for ever.
+TEST(SmtpReplyParser, AnEndlessReplyOverflows) {
+  SmtpReplyParser p;
+  std::string lines;
+  for (int i = 0; i < 1000; ++i) lines += "250-MORE\r\n";
+  for (int i = 0; i < 200 && !p.overflowed(); ++i) {
+    p.Feed(lines);
+    EXPECT_FALSE(p.Next());
+  }
+  EXPECT_TRUE(p.overflowed());
+  p.Feed("250 end\r\n");
+  EXPECT_FALSE(p.Next()) << "nothing more parses";
+  p.Clear();
+  EXPECT_FALSE(p.overflowed());
+  p.Feed("250 ok\r\n");
+  ASSERT_TRUE(p.Next());
 }
 
 TEST(ParseEnhancedStatus, ReadsTheCodeAfterTheReplyCode) {

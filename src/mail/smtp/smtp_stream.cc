@@ -20,6 +20,9 @@ namespace mailmark {
 namespace {
 
 constexpr std::size_t kReadChunk = 16 * 1024;
+// A read this close to the full I/O timeout before its deadline keeps the full timeout: the
+// first read of a reply then costs no setsockopt.
+constexpr Duration kDeadlineSlack{100};
 
 std::string Errno(int err) { return std::strerror(err); }
 
@@ -111,6 +114,7 @@ StreamStatus SmtpStream::Connect(const std::string& host, int port, Duration con
 
 void SmtpStream::SetIoTimeout(Duration timeout) {
   if (fd_ < 0) return;
+  io_timeout_ = receive_timeout_ = timeout;
   timeval tv = ToTimeval(timeout);
   ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
@@ -133,22 +137,34 @@ StreamStatus SmtpStream::SendRaw(const char* data, std::size_t size) {
   return std::nullopt;
 }
 
-StreamStatus SmtpStream::ReceiveRaw(std::string& out) {
+StreamStatus SmtpStream::ReceiveRaw(std::string& out, StreamDeadline deadline) {
   std::size_t start = out.size();
   out.resize(start + kReadChunk);
   for (;;) {
+    // The socket waits at most the I/O timeout at a time; a deadline further away (the reply
+    // to the final ".") is reached in several waits.
+    Duration left =
+        std::chrono::duration_cast<Duration>(deadline - std::chrono::steady_clock::now());
+    if (left <= Duration::zero()) {
+      out.resize(start);
+      return StreamError{StreamFailure::kTimeout, "timeout waiting for " + peer_};
+    }
+    if (Duration wait = left + kDeadlineSlack >= io_timeout_ ? io_timeout_ : left;
+        wait != receive_timeout_) {
+      timeval tv = ToTimeval(wait);
+      ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+      receive_timeout_ = wait;
+    }
     ssize_t n = ::recv(fd_, out.data() + start, kReadChunk, 0);
     if (n > 0) {
       out.resize(start + static_cast<std::size_t>(n));
       return std::nullopt;
     }
-    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
     int err = n == 0 ? 0 : errno;
     out.resize(start);
     if (n == 0 || err == ECONNRESET)
       return StreamError{StreamFailure::kClosed, "connection closed by " + peer_};
-    if (err == EAGAIN || err == EWOULDBLOCK)
-      return StreamError{StreamFailure::kTimeout, "timeout waiting for " + peer_};
     return StreamError{StreamFailure::kNetwork, "reading from " + peer_ + ": " + Errno(err)};
   }
 }
@@ -156,6 +172,7 @@ StreamStatus SmtpStream::ReceiveRaw(std::string& out) {
 StreamStatus SmtpStream::Write(std::string_view bytes) {
   if (fd_ < 0) return StreamError{StreamFailure::kClosed, "not connected"};
   if (!ssl_) return SendRaw(bytes.data(), bytes.size());
+  ERR_clear_error();  // SSL_get_error reads the queue: a stale entry would fake a failure
   while (!bytes.empty()) {
     int chunk = static_cast<int>(std::min<std::size_t>(bytes.size(), 1 << 30));
     int rc = SSL_write(ssl_.get(), bytes.data(), chunk);
@@ -165,11 +182,12 @@ StreamStatus SmtpStream::Write(std::string_view bytes) {
   return FlushTls();
 }
 
-StreamStatus SmtpStream::ReadSome(std::string& out) {
+StreamStatus SmtpStream::ReadSome(std::string& out, StreamDeadline deadline) {
   if (fd_ < 0) return StreamError{StreamFailure::kClosed, "not connected"};
-  if (!ssl_) return ReceiveRaw(out);
+  if (!ssl_) return ReceiveRaw(out, deadline);
   std::array<char, kReadChunk> buf;
   for (;;) {
+    ERR_clear_error();
     int rc = SSL_read(ssl_.get(), buf.data(), static_cast<int>(buf.size()));
     if (rc > 0) {
       out.append(buf.data(), static_cast<std::size_t>(rc));
@@ -180,7 +198,7 @@ StreamStatus SmtpStream::ReadSome(std::string& out) {
       return StreamError{StreamFailure::kClosed, "connection closed by " + peer_ + " (TLS)"};
     if (err != SSL_ERROR_WANT_READ) return TlsError("TLS read", rc);
     if (auto e = FlushTls()) return e;  // a key update or ticket answer may be waiting
-    if (auto e = FeedTls()) return e;
+    if (auto e = FeedTls(deadline)) return e;
   }
 }
 
@@ -193,9 +211,9 @@ StreamStatus SmtpStream::FlushTls() {
   return status;
 }
 
-StreamStatus SmtpStream::FeedTls() {
+StreamStatus SmtpStream::FeedTls(StreamDeadline deadline) {
   scratch_.clear();
-  if (auto e = ReceiveRaw(scratch_)) return e;
+  if (auto e = ReceiveRaw(scratch_, deadline)) return e;
   if (BIO_write(network_in_, scratch_.data(), static_cast<int>(scratch_.size())) !=
       static_cast<int>(scratch_.size()))
     return StreamError{StreamFailure::kNetwork, "TLS buffer: " + OpenSslErrors()};
@@ -249,7 +267,9 @@ StreamStatus SmtpStream::StartTls(const std::string& host, bool verify) {
     SSL_set1_host(ssl_.get(), host.c_str());
   }
   SSL_set_connect_state(ssl_.get());
+  const StreamDeadline deadline = std::chrono::steady_clock::now() + io_timeout_;
   for (;;) {
+    ERR_clear_error();
     int rc = SSL_do_handshake(ssl_.get());
     if (auto e = FlushTls())
       return StreamError{StreamFailure::kTls, "TLS handshake: " + e->message};
@@ -263,7 +283,8 @@ StreamStatus SmtpStream::StartTls(const std::string& host, bool verify) {
       }
       return fail("handshake failed");
     }
-    if (auto e = FeedTls()) return StreamError{StreamFailure::kTls, "TLS handshake: " + e->message};
+    if (auto e = FeedTls(deadline))
+      return StreamError{StreamFailure::kTls, "TLS handshake: " + e->message};
   }
 }
 

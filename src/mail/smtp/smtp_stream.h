@@ -1,11 +1,13 @@
 // One TCP connection to an SMTP server, optionally wrapped in TLS. OpenSSL works on memory
 // buffers and every byte goes through send(MSG_NOSIGNAL)/recv here: a server hanging up can
 // never raise SIGPIPE, and timeouts live in one place. The socket blocks with a timeout per
-// operation (SO_RCVTIMEO/SO_SNDTIMEO), so a write or a read costs one system call.
+// operation (SO_RCVTIMEO/SO_SNDTIMEO), so a write or a read costs one system call; a read
+// also has a deadline, which a server trickling a byte at a time cannot push back.
 #pragma once
 
 #include <openssl/ssl.h>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,6 +30,7 @@ struct StreamError {
   std::string message;  // for people: "connect to 127.0.0.1:25 failed: Connection refused"
 };
 using StreamStatus = std::optional<StreamError>;  // nullopt: done
+using StreamDeadline = std::chrono::steady_clock::time_point;
 
 class SmtpStream {
  public:
@@ -42,12 +45,14 @@ class SmtpStream {
                        Duration io_timeout);
   // The TLS handshake over the open connection (implicit TLS or after STARTTLS). With `verify`,
   // the chain must lead to a CA the system trusts (OpenSSL's default paths: SSL_CERT_FILE,
-  // SSL_CERT_DIR) and the certificate must name `host` (DNS name or IP address).
+  // SSL_CERT_DIR) and the certificate must name `host` (DNS name or IP address). The whole
+  // handshake gets one I/O timeout.
   StreamStatus StartTls(const std::string& host, bool verify);
 
   StreamStatus Write(std::string_view bytes);
-  // Waits for the server and appends what arrived (at least one byte) to `out`.
-  StreamStatus ReadSome(std::string& out);
+  // Waits for the server and appends what arrived (at least one byte) to `out`. Each wait
+  // lasts at most the I/O timeout, and none goes past `deadline`.
+  StreamStatus ReadSome(std::string& out, StreamDeadline deadline);
 
   void SetIoTimeout(Duration timeout);
   bool open() const { return fd_ >= 0; }
@@ -59,13 +64,15 @@ class SmtpStream {
   };
 
   StreamStatus SendRaw(const char* data, std::size_t size);
-  StreamStatus ReceiveRaw(std::string& out);
+  StreamStatus ReceiveRaw(std::string& out, StreamDeadline deadline);
   StreamStatus FlushTls();  // what OpenSSL wrote into network_out_, onto the socket
-  StreamStatus FeedTls();   // bytes from the socket into network_in_
+  StreamStatus FeedTls(StreamDeadline deadline);  // bytes from the socket into network_in_
   StreamError TlsError(std::string_view what, int rc) const;
 
   int fd_ = -1;
   std::string peer_;  // "host:port", for messages
+  Duration io_timeout_{};
+  Duration receive_timeout_{};  // SO_RCVTIMEO as set now: at most io_timeout_
   std::unique_ptr<SSL, SslFree> ssl_;
   BIO* network_in_ = nullptr;   // owned by ssl_
   BIO* network_out_ = nullptr;  // owned by ssl_

@@ -14,7 +14,7 @@ struct SmtpTransport::Batch {
 
 SmtpTransport::SmtpTransport(SmtpSettings settings, SmtpOptions options) {
   SmtpConnectionConfig config{std::move(settings), options.connect_timeout, options.command_timeout,
-                              options.helo_name};
+                              options.data_timeout, options.helo_name};
   const std::size_t count = std::max<std::size_t>(options.connections, 1);
   for (std::size_t i = 0; i < count; ++i)
     connections_.push_back(std::make_unique<SmtpConnection>(config));

@@ -25,6 +25,10 @@ struct SmtpOptions {
   std::size_t connections = 4;  // parallel connections to the server (at least 1)
   Duration connect_timeout = std::chrono::seconds(10);
   Duration command_timeout = std::chrono::seconds(60);  // per reply / stalled upload
+  // For the reply to the message's final ".": RFC 5321 4.5.3.2.6 asks for 10 minutes, because
+  // the server may be checking the message. Giving up earlier on a server that then accepts
+  // it would send the message twice (the retry).
+  Duration data_timeout = std::chrono::minutes(10);
   std::string helo_name;  // EHLO argument; empty: this machine's host name
 };
 

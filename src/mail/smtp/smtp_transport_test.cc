@@ -336,6 +336,25 @@ TEST(SmtpTransport, ServerThatStopsAnsweringTimesOutTemporarily) {
   EXPECT_THAT(results[0].response, HasSubstr("imeout"));
 }
 
+TEST(SmtpTransport, TheFinalReplyMayTakeLongerThanACommand) {
+  // A server checking the message before it answers the final ".": giving up at the command
+  // timeout would retry a message the server then accepts, and send it twice.
+  REQUIRE_SMTP_SINK();
+  SmtpSink sink(SmtpSinkOptions{.delay = ".:2"});
+  SmtpOptions options = Connections(1);
+  options.command_timeout = std::chrono::seconds(1);
+  options.data_timeout = std::chrono::seconds(20);
+  SmtpTransport patient(Plain(sink.port()), options);
+  auto results = patient.SendBatch(Messages(1));
+  EXPECT_EQ(results[0].status, SendStatus::kSent) << results[0].response;
+
+  options.data_timeout = std::chrono::seconds(1);
+  SmtpTransport hasty(Plain(sink.port()), options);
+  results = hasty.SendBatch(Messages(1, 1));
+  EXPECT_EQ(results[0].status, SendStatus::kTemporaryFailure);
+  EXPECT_THAT(results[0].response, HasSubstr("imeout"));
+}
+
 TEST(SmtpTransport, ServerRestartedBetweenBatchesIsReconnected) {
   REQUIRE_SMTP_SINK();
   SmtpSink sink;
