@@ -326,7 +326,8 @@ json Paths() {
       Op("Rename and/or replace the steps (ids keep steps; no id is new; left out is removed)",
          {{"200", seq_answer},
           {"404", not_found_sequence},
-          {"409", ErrorAnswer("sequence_completed")},
+          {"409", ErrorAnswer("sequence_completed; sequence_changed: saved by someone else "
+                              "during this edit (reload and edit again)")},
           {"422", ErrorAnswer("unknown_step_id and the step rules of POST")}},
          id, Body(Ref("SequencePatch")));
   for (const char* action : {"pause", "resume", "complete"}) {

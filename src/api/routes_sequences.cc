@@ -74,7 +74,8 @@ Result<Reply> Patch(ApiContext& ctx, Call& call) {
   }
   Timestamp now = ctx.clock.Now();
   next.updated_at = now;
-  Result<Sequence> saved = ctx.store.UpdateSequence(next, remap, now);
+  // The edit was computed from `current`; a save in between must not be silently undone.
+  Result<Sequence> saved = ctx.store.UpdateSequence(next, remap, now, current->updated_at);
   if (!saved) return saved.error();
   // A new or moved step may be due sooner than what the scheduler waits for.
   if (patch->steps) WakeScheduler(ctx);

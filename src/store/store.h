@@ -169,8 +169,15 @@ class Store {
   virtual std::vector<Sequence> ListSequences(const Id& mailbox_id) = 0;
   // Replaces name and steps. `remap` (RemapRemovedSteps) moves active enrollments whose last
   // step was removed, in the same transaction. 409 sequence_completed when archived.
+  // `unchanged_since`: the updated_at of the version the edit was made from; when the stored
+  // one differs, someone else saved in between and 409 sequence_changed refuses the edit
+  // rather than silently undoing theirs. nullopt: no check.
   virtual Result<Sequence> UpdateSequence(const Sequence& sequence, const StepRemap& remap,
-                                          Timestamp now) = 0;
+                                          Timestamp now,
+                                          std::optional<Timestamp> unchanged_since) = 0;
+  Result<Sequence> UpdateSequence(const Sequence& sequence, const StepRemap& remap, Timestamp now) {
+    return UpdateSequence(sequence, remap, now, std::nullopt);
+  }
   // ApplySequenceAction in a transaction; completing cancels every active enrollment
   // (cause "sequence_completed") in the same transaction.
   virtual Result<Sequence> ApplyAction(const Id& sequence_id, SequenceAction action,

@@ -391,6 +391,18 @@ TEST_P(StoreTest, UpdatesSequences) {
   EXPECT_EQ(updated->created_at, At(0));
   EXPECT_EQ(store().GetSequence(seq.id)->steps.size(), 4u);
 
+  // An edit made from the version before this one would undo it: refused, nothing changed.
+  Sequence stale = seq;
+  stale.name = "From an old tab";
+  auto refused = store().UpdateSequence(stale, {}, At(12), seq.updated_at);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "sequence_changed");
+  EXPECT_EQ(refused.error().kind, ErrorKind::kConflict);
+  EXPECT_EQ(store().GetSequence(seq.id)->name, "Renamed");
+  auto fresh = store().UpdateSequence(stale, {}, At(13), updated->updated_at);
+  ASSERT_TRUE(fresh.ok()) << fresh.error().code;
+  EXPECT_EQ(fresh->name, "From an old tab");
+
   edit.id = "seq_missing";
   auto missing = store().UpdateSequence(edit, {}, At(11));
   ASSERT_FALSE(missing.ok());

@@ -62,11 +62,17 @@ std::vector<Sequence> SqliteStore::ListSequences(const Id& mailbox_id) {
 }
 
 Result<Sequence> SqliteStore::UpdateSequence(const Sequence& sequence, const StepRemap& remap,
-                                             Timestamp now) {
+                                             Timestamp now,
+                                             std::optional<Timestamp> unchanged_since) {
   return Write<Sequence>([&](Connection& c) -> Result<Sequence> {
     auto current = FindSequence(c, sequence.id);
     if (!current) return SequenceNotFound();
     if (auto st = CheckSequenceEditable(current->status); !st) return st.error();
+    if (unchanged_since && current->updated_at != *unchanged_since) {
+      return MakeError(ErrorKind::kConflict, "sequence_changed",
+                       "The sequence was changed by someone else while this edit was made; "
+                       "reload it and edit again.");
+    }
     auto steps = CheckedSteps(sequence.steps);
     if (!steps) return steps.error();
     c.Prepare("UPDATE sequences SET name = ?, steps = ?, updated_at = ? WHERE id = ?")

@@ -41,8 +41,9 @@ class SqliteStore final : public Store {
   Result<Sequence> CreateSequence(const Sequence& sequence) override;
   std::optional<Sequence> GetSequence(const Id& id) override;
   std::vector<Sequence> ListSequences(const Id& mailbox_id) override;
-  Result<Sequence> UpdateSequence(const Sequence& sequence, const StepRemap& remap,
-                                  Timestamp now) override;
+  using Store::UpdateSequence;
+  Result<Sequence> UpdateSequence(const Sequence& sequence, const StepRemap& remap, Timestamp now,
+                                  std::optional<Timestamp> unchanged_since) override;
   Result<Sequence> ApplyAction(const Id& sequence_id, SequenceAction action,
                                Timestamp now) override;
   SequenceCounts CountEnrollments(const Id& sequence_id) override;
