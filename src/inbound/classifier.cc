@@ -1,20 +1,12 @@
 #include "inbound/classifier.h"
 
-#include <cctype>
-
 #include "inbound/reply_matcher.h"
+#include "inbound/text_util.h"
 
 namespace mailmark {
 
 bool IsUnsubscribeSubject(std::string_view subject) {
-  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!subject.empty() && blank(subject.front())) subject.remove_prefix(1);
-  while (!subject.empty() && blank(subject.back())) subject.remove_suffix(1);
-  constexpr std::string_view kWord = "unsubscribe";
-  if (subject.size() != kWord.size()) return false;
-  for (std::size_t i = 0; i < kWord.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(subject[i])) != kWord[i]) return false;
-  return true;
+  return inbound::AsciiLower(inbound::TrimView(subject)) == "unsubscribe";
 }
 
 InboundClass Classify(const ParsedInbound& in, std::string_view raw) {

@@ -53,6 +53,13 @@ SmtpAttempt Answered(SmtpPhase phase, SmtpReply reply, bool data_go_ahead = fals
   return a;
 }
 
+// A failure after the server already answered part of the transaction: the reuse retry in
+// Send must not take it for a connection that was dead before anything happened.
+SmtpAttempt AfterAnswer(SmtpAttempt a) {
+  a.transaction_answered = true;
+  return a;
+}
+
 std::string LocalHostName() {
   std::array<char, 256> name{};
   if (::gethostname(name.data(), name.size() - 1) != 0 || name[0] == '\0') return "localhost";
@@ -140,51 +147,33 @@ SmtpAttempt SmtpConnection::Attempt(const OutgoingMessage& message) {
     if (auto f = Write(SmtpPhase::kMail)) return std::move(*f);
     if (reset) {
       if (auto f = Read(SmtpPhase::kMail, mail)) return std::move(*f);
-      if (!GoesOn(mail)) {
-        Close();
-        return Failed(SmtpPhase::kMail, StreamFailure::kNetwork, "RSET refused: " + mail.text);
-      }
+      if (auto f = ResetRefused(mail)) return std::move(*f);
     }
     // After a 421 the server hangs up: the rest of the group gets no answer, and waiting for
     // one would turn "closing, try again" into a broken connection.
     if (auto f = Read(SmtpPhase::kMail, mail)) return std::move(*f);
     if (mail.code != 421) {
-      if (auto f = Read(SmtpPhase::kRcpt, rcpt)) {
-        f->transaction_answered = true;
-        return std::move(*f);
-      }
+      if (auto f = Read(SmtpPhase::kRcpt, rcpt)) return AfterAnswer(std::move(*f));
     }
     if (mail.code != 421 && rcpt.code != 421) {
-      if (auto f = Read(SmtpPhase::kData, data)) {
-        f->transaction_answered = true;
-        return std::move(*f);
-      }
+      if (auto f = Read(SmtpPhase::kData, data)) return AfterAnswer(std::move(*f));
     }
   } else {
     if (reset) {
       out_.append("RSET\r\n");
       if (auto f = Exchange(SmtpPhase::kMail, mail)) return std::move(*f);
-      if (!GoesOn(mail)) {
-        Close();
-        return Failed(SmtpPhase::kMail, StreamFailure::kNetwork, "RSET refused: " + mail.text);
-      }
+      if (auto f = ResetRefused(mail)) return std::move(*f);
       out_.clear();
     }
     AppendMailFrom(out_, message.envelope_from, message.recipient, message.raw, extensions_);
     if (auto f = Exchange(SmtpPhase::kMail, mail)) return std::move(*f);
     if (GoesOn(mail)) {
       AppendRcptTo(out_, message.recipient);
-      if (auto f = Exchange(SmtpPhase::kRcpt, rcpt)) {
-        f->transaction_answered = true;
-        return std::move(*f);
-      }
+      if (auto f = Exchange(SmtpPhase::kRcpt, rcpt)) return AfterAnswer(std::move(*f));
     }
     if (GoesOn(mail) && GoesOn(rcpt)) {
       out_.append("DATA\r\n");
-      if (auto f = Exchange(SmtpPhase::kData, data)) {
-        f->transaction_answered = true;
-        return std::move(*f);
-      }
+      if (auto f = Exchange(SmtpPhase::kData, data)) return AfterAnswer(std::move(*f));
     }
   }
 
@@ -209,10 +198,7 @@ SmtpAttempt SmtpConnection::Attempt(const OutgoingMessage& message) {
   if (!failed)
     failed = Read(SmtpPhase::kData, final_reply,
                   std::max(config_.data_timeout, config_.command_timeout));
-  if (failed) {
-    failed->transaction_answered = true;
-    return std::move(*failed);
-  }
+  if (failed) return AfterAnswer(std::move(*failed));
   needs_reset_ = false;  // whatever it said, the final reply ends the transaction
   SmtpAttempt a = Answered(SmtpPhase::kData, std::move(final_reply));
   if (a.failure || a.reply.code == 421) Close();
@@ -318,6 +304,12 @@ std::optional<SmtpAttempt> SmtpConnection::Authenticate() {
     return a;
   }
   return std::nullopt;
+}
+
+std::optional<SmtpAttempt> SmtpConnection::ResetRefused(const SmtpReply& reply) {
+  if (GoesOn(reply)) return std::nullopt;
+  Close();
+  return Failed(SmtpPhase::kMail, StreamFailure::kNetwork, "RSET refused: " + reply.text);
 }
 
 SmtpAttempt SmtpConnection::Refused(std::string what, SmtpReply reply) {

@@ -52,6 +52,8 @@ class SmtpConnection {
   // Reads one reply, within `timeout` (zero: the command timeout).
   std::optional<SmtpAttempt> Read(SmtpPhase phase, SmtpReply& reply, Duration timeout = {});
   std::optional<SmtpAttempt> Write(SmtpPhase phase);
+  // The RSET before a message was not accepted: the connection is closed, the attempt failed.
+  std::optional<SmtpAttempt> ResetRefused(const SmtpReply& reply);
   // A refusal during session setup: the attempt, with the connection closed.
   SmtpAttempt Refused(std::string what, SmtpReply reply);
   void Close();
