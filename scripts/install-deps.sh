@@ -9,7 +9,7 @@ packages=(
   # libraries
   libcpp-httplib-dev nlohmann-json3-dev libsqlite3-dev libgmime-3.0-dev
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libsodium-dev
-  libssl-dev libetpan-dev libidn2-dev
+  libssl-dev libetpan-dev libidn2-dev libhowardhinnant-date-dev tzdata
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 curl openssl
   # real mail servers the tests start on 127.0.0.1 (smtp-sink, smtp-source, aiosmtpd)

@@ -112,27 +112,76 @@ json Schemas() {
                    {"username", Str()},
                    {"folder", Str()},
                    {"hasPassword", {{"type", "boolean"}}}});
+  json zone = {{"type", "string"},
+               {"description",
+                "An IANA name (\"Europe/Berlin\") or a fixed offset \"UTC+05:30\" "
+                "(up to ±14:00); invalid_timezone otherwise"}};
+  s["SendGap"] = Obj({{"minMs", {{"type", "integer"}, {"minimum", 0}, {"maximum", 86400000}}},
+                      {"maxMs", {{"type", "integer"}, {"minimum", 0}, {"maximum", 86400000}}}},
+                     {"minMs", "maxMs"});
+  s["SendGap"]["description"] =
+      "A random pause between two emails of the mailbox, drawn from [minMs, maxMs]; "
+      "minMs <= maxMs (invalid_send_gap). {0, 0}: none.";
+  s["BounceProtection"] =
+      Obj({{"maxPercent", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100}}},
+           {"overLast", {{"type", "integer"}, {"minimum", 1}, {"maximum", 10000}}}},
+          {"maxPercent", "overLast"});
+  s["BounceProtection"]["description"] =
+      "The mailbox pauses itself (pausedReason bounce_rate) when more than maxPercent % of its "
+      "last overLast sends bounced (invalid_bounce_protection for values out of range).";
   s["MailboxInput"] = Obj({{"name", Str()},
                            {"fromName", Str()},
                            {"fromEmail", {{"type", "string"}, {"format", "email"}}},
                            {"transport", Ref("TransportInput")},
                            {"imap", Nullable(Ref("ImapInput"))},
-                           {"dailyLimit", Nullable({{"type", "integer"}, {"minimum", 1}})}},
+                           {"dailyLimit", Nullable({{"type", "integer"}, {"minimum", 1}})},
+                           {"timezone", zone},
+                           {"sendGap", Nullable(Ref("SendGap"))},
+                           {"bounceProtection", Nullable(Ref("BounceProtection"))}},
                           {"name", "fromEmail"});
+  s["MailboxInput"]["description"] =
+      "timezone defaults to UTC, sendGap to none, bounceProtection to 10 % over the last 50. "
+      "The read-only fields of Mailbox may be sent back as read and are ignored.";
   s["MailboxPatch"] = s["MailboxInput"];
   s["MailboxPatch"].erase("required");
   s["MailboxPatch"]["description"] =
       "Given fields replace the stored ones; an omitted password keeps the stored one; "
-      "imap: null and dailyLimit: null remove them.";
-  s["Mailbox"] = Obj({{"id", Str()},
-                      {"name", Str()},
-                      {"fromName", Str()},
-                      {"fromEmail", Str()},
-                      {"transport", Ref("Transport")},
-                      {"imap", Nullable(Ref("Imap"))},
-                      {"dailyLimit", Nullable(Int())},
-                      {"createdAt", Time()},
-                      {"updatedAt", Time()}});
+      "imap: null and dailyLimit: null remove them, bounceProtection: null turns it off, "
+      "sendGap: null is no gap. The read-only fields of Mailbox may be sent back as read and "
+      "are ignored (pause and resume have their own routes).";
+  // OpenAPI 3.0.3: a nullable enum lists null among its values.
+  json paused_reason = Nullable(Enum({"manual", "bounce_rate"}));
+  paused_reason["enum"].push_back(nullptr);
+  s["Mailbox"] =
+      Obj({{"id", Str()},
+           {"name", Str()},
+           {"fromName", Str()},
+           {"fromEmail", Str()},
+           {"transport", Ref("Transport")},
+           {"imap", Nullable(Ref("Imap"))},
+           {"imapStatus",
+            Nullable(
+                Obj({{"connected", {{"type", "boolean"}}}, {"lastError", Str()}, {"at", Time()}}))},
+           {"dailyLimit", Nullable(Int())},
+           {"timezone", Str()},
+           {"sendGap", Ref("SendGap")},
+           {"bounceProtection", Nullable(Ref("BounceProtection"))},
+           {"status", Enum({"active", "paused"})},
+           {"pausedReason", paused_reason},
+           {"pausedAt", Nullable(Time())},
+           {"bounceFigures", Nullable(Obj({{"bounced", Int()}, {"sends", Int()}}))},
+           {"sentToday", Int()},
+           {"limitResetsAt", Time()},
+           {"recentSends", Int()},
+           {"recentBounced", Int()},
+           {"createdAt", Time()},
+           {"updatedAt", Time()}});
+  s["Mailbox"]["description"] =
+      "Read-only: imapStatus, status, pausedReason, pausedAt, bounceFigures (bounced of the "
+      "last sends when bounce protection paused it, else null), sentToday (emails handed to a "
+      "transport on the mailbox's local day, retries too), limitResetsAt (the next local "
+      "midnight), recentSends and recentBounced (bounce protection's window: sends since the "
+      "last resume, at most overLast of them).";
   s["Step"] = Obj({{"id", Str()},
                    {"type", Enum({"send_email", "delay"})},
                    {"subject", Str()},
@@ -143,8 +192,42 @@ json Schemas() {
   s["Step"]["description"] =
       "send_email: subject, html, text?; delay: delayMs. In a PATCH a step with an id is that "
       "step edited in place, one without is new.";
-  s["SequenceInput"] = Obj({{"name", Str()}, {"steps", ArrayOf(Ref("Step"))}}, {"name", "steps"});
-  s["SequencePatch"] = Obj({{"name", Str()}, {"steps", ArrayOf(Ref("Step"))}});
+  s["Schedule"] =
+      Obj({{"timezone", zone},
+           {"days",
+            {{"type", "array"},
+             {"items", Enum({"mon", "tue", "wed", "thu", "fri", "sat", "sun"})},
+             {"minItems", 1},
+             {"maxItems", 7},
+             {"uniqueItems", true}}},
+           {"from", {{"type", "string"}, {"pattern", "^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"}}},
+           {"to", {{"type", "string"}, {"pattern", "^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"}}},
+           {"useContactTimezone", {{"type", "boolean"}}}},
+          {"days", "from", "to"});
+  s["Schedule"]["description"] =
+      "Sends go out only on these days from `from` (inclusive) to `to` (exclusive), local time "
+      "in timezone (default UTC), or in the contact's own zone (merge field timezone) with "
+      "useContactTimezone (default false). from must be before to. Otherwise invalid_schedule "
+      "(details.field) or invalid_timezone.";
+  json rotation = {{"type", "array"},
+                   {"items", Str()},
+                   {"maxItems", 50},
+                   {"uniqueItems", true},
+                   {"nullable", true},
+                   {"description",
+                    "Other mailboxes of yours that new enrollments are spread over, with the "
+                    "sequence's own (which is not listed). null is []."}};
+  s["SequenceInput"] = Obj({{"name", Str()},
+                            {"steps", ArrayOf(Ref("Step"))},
+                            {"schedule", Nullable(Ref("Schedule"))},
+                            {"rotation", rotation}},
+                           {"name", "steps"});
+  s["SequencePatch"] = Obj({{"name", Str()},
+                            {"steps", ArrayOf(Ref("Step"))},
+                            {"schedule", Nullable(Ref("Schedule"))},
+                            {"rotation", rotation}});
+  s["SequencePatch"]["description"] =
+      "Given fields replace the stored ones; schedule: null removes the window (any time).";
   s["Counts"] = Obj({{"active", Int()},
                      {"completed", Int()},
                      {"replied", Int()},
@@ -155,6 +238,8 @@ json Schemas() {
                        {"name", Str()},
                        {"status", Enum({"active", "paused", "completed"})},
                        {"steps", ArrayOf(Ref("Step"))},
+                       {"schedule", Nullable(Ref("Schedule"))},
+                       {"rotation", ArrayOf(Str())},
                        {"counts", Ref("Counts")},
                        {"createdAt", Time()},
                        {"updatedAt", Time()}});
@@ -185,6 +270,7 @@ json Schemas() {
   json enrollment =
       Obj({{"id", Str()},
            {"sequenceId", Str()},
+           {"mailboxId", Str()},
            {"contactEmail", Str()},
            {"mergeFields", {{"type", "object"}, {"additionalProperties", Str()}}},
            {"status", Enum({"active", "completed", "replied", "cancelled", "bounced"})},
@@ -192,8 +278,15 @@ json Schemas() {
            {"currentStepId", Nullable(Str())},
            {"nextRunAt", Nullable(Time())},
            {"pausedUntil", Nullable(Time())},
+           {"sendTimezone", Nullable(Str())},
            {"createdAt", Time()},
            {"updatedAt", Time()}});
+  enrollment["description"] =
+      "mailboxId: the mailbox it sends every step from (rotation picks it at enrollment). "
+      "nextRunAt: when its next step goes out, sending window, daily limit and gap included. "
+      "sendTimezone: the zone its window is judged in (the contact's own with "
+      "useContactTimezone and a valid merge field timezone, else the schedule's); null "
+      "without a schedule.";
   s["Enrollment"] = enrollment;
   enrollment["properties"]["messages"] = ArrayOf(Ref("Message"));
   enrollment["properties"]["history"] = ArrayOf(Ref("HistoryEntry"));
@@ -264,8 +357,11 @@ json Paths() {
   p["/api/session"]["delete"] = Op("Log out: ends the session and clears the cookie",
                                    {{"204", Answer("Logged out")}}, json::array(), nullptr, false);
 
+  json invalid_mailbox = ErrorAnswer(
+      "missing_field, invalid_email, invalid_port, invalid_tls, invalid_daily_limit, "
+      "invalid_timezone, invalid_send_gap, invalid_bounce_protection (details.field)");
   p["/api/mailboxes"]["post"] =
-      Op("Create a mailbox", {{"201", Answer("Created", Ref("Mailbox"))}, {"422", invalid}},
+      Op("Create a mailbox", {{"201", Answer("Created", Ref("Mailbox"))}, {"422", invalid_mailbox}},
          json::array(), Body(Ref("MailboxInput")));
   p["/api/mailboxes"]["get"] =
       Op("Your mailboxes",
@@ -276,8 +372,21 @@ json Paths() {
   p["/api/mailboxes/{id}"]["patch"] = Op("Change a mailbox",
                                          {{"200", Answer("The mailbox", Ref("Mailbox"))},
                                           {"404", not_found_mailbox},
-                                          {"422", invalid}},
+                                          {"422", invalid_mailbox}},
                                          id, Body(Ref("MailboxPatch")));
+  p["/api/mailboxes/{id}/pause"]["post"] =
+      Op("Pause a mailbox: nothing is sent from it (pausedReason manual); due steps wait",
+         {{"200", Answer("The mailbox", Ref("Mailbox"))},
+          {"404", not_found_mailbox},
+          {"409", ErrorAnswer("mailbox_paused: it is already paused")}},
+         id);
+  p["/api/mailboxes/{id}/resume"]["post"] =
+      Op("Resume a paused mailbox (whatever paused it): held steps go out now; bounce "
+         "protection judges only sends from now on",
+         {{"200", Answer("The mailbox", Ref("Mailbox"))},
+          {"404", not_found_mailbox},
+          {"409", ErrorAnswer("mailbox_not_paused: it is not paused")}},
+         id);
   p["/api/mailboxes/{id}"]["delete"] =
       Op("Delete a mailbox with its sequences",
          {{"204", Answer("Deleted")},
@@ -294,7 +403,10 @@ json Paths() {
          {{"201", Answer("Created", Ref("Sequence"))},
           {"404", not_found_mailbox},
           {"422", ErrorAnswer("steps_required, sequence_must_start_with_email, subject_required, "
-                              "html_required, invalid_delay, invalid_step_type (details.index)")}},
+                              "html_required, invalid_delay, invalid_step_type (details.index); "
+                              "invalid_schedule (details.field), invalid_timezone; "
+                              "invalid_rotation (details.mailboxId: more than 50, repeated, "
+                              "the sequence's own mailbox, missing or not yours)")}},
          id, Body(Ref("SequenceInput")));
   p["/api/mailboxes/{id}/outbox"]["get"] =
       Op("Messages the outbox transport captured, newest first",
@@ -322,14 +434,15 @@ json Paths() {
   json seq_answer = Answer("The sequence", Ref("SequenceDetail"));
   p["/api/sequences/{id}"]["get"] =
       Op("One sequence with its counts", {{"200", seq_answer}, {"404", not_found_sequence}}, id);
-  p["/api/sequences/{id}"]["patch"] =
-      Op("Rename and/or replace the steps (ids keep steps; no id is new; left out is removed)",
-         {{"200", seq_answer},
-          {"404", not_found_sequence},
-          {"409", ErrorAnswer("sequence_completed; sequence_changed: saved by someone else "
-                              "during this edit (reload and edit again)")},
-          {"422", ErrorAnswer("unknown_step_id and the step rules of POST")}},
-         id, Body(Ref("SequencePatch")));
+  p["/api/sequences/{id}"]["patch"] = Op(
+      "Rename, replace the steps (ids keep steps; no id is new; left out is removed), the "
+      "schedule or the rotation",
+      {{"200", seq_answer},
+       {"404", not_found_sequence},
+       {"409", ErrorAnswer("sequence_completed; sequence_changed: saved by someone else "
+                           "during this edit (reload and edit again)")},
+       {"422", ErrorAnswer("unknown_step_id and the step, schedule and rotation rules of POST")}},
+      id, Body(Ref("SequencePatch")));
   for (const char* action : {"pause", "resume", "complete"}) {
     p[std::string("/api/sequences/{id}/") + action]["post"] =
         Op(std::string("Sequence action: ") + action,
@@ -344,7 +457,9 @@ json Paths() {
           {"404", not_found_sequence},
           {"409", ErrorAnswer("already_enrolled (details.enrollmentId), contact_replied, "
                               "contact_bounced, contact_suppressed, sequence_completed")},
-          {"422", ErrorAnswer("missing_field, invalid_email, invalid_merge_fields")}},
+          {"422", ErrorAnswer("missing_field, invalid_email, invalid_merge_fields, "
+                              "invalid_timezone (merge field timezone, when the schedule uses "
+                              "contact zones)")}},
          id, Body(Ref("EnrollmentInput")));
   p["/api/sequences/{id}/enrollments"]["get"] =
       Op("A sequence's enrollments, oldest first",
@@ -364,7 +479,8 @@ json Paths() {
                          "Default 50"),
               QueryParam("cursor", Str(), "nextCursor of the previous page")}));
   p["/api/sequences/{id}/enrollments/bulk"]["post"] =
-      Op("Enroll many contacts (JSON, at most 10,000); bad ones are reported by index",
+      Op("Enroll many contacts (JSON, at most 10,000); bad ones are reported by index with the "
+         "single enrollment's codes",
          {{"200", Answer("What happened", Ref("BulkResult"))},
           {"404", not_found_sequence},
           {"409", ErrorAnswer("sequence_completed")},

@@ -4,6 +4,7 @@
 #include "api/json_mapping.h"
 #include "api/json_reader.h"
 #include "api/routes.h"
+#include "api/send_estimate.h"
 #include "api/text_checks.h"
 #include "core/enrollment_rules.h"
 
@@ -21,13 +22,16 @@ std::size_t Utf8Length(std::string_view text) {
   return n;
 }
 
-std::vector<Step> StepsOf(ApiContext& ctx, const Id& sequence_id) {
+// An empty one (no steps, no schedule) when it is gone.
+Sequence SequenceOf(ApiContext& ctx, const Id& sequence_id) {
   std::optional<Sequence> s = ctx.store.GetSequence(sequence_id);
-  return s ? s->steps : std::vector<Step>{};
+  return s ? std::move(*s) : Sequence{};
 }
 
-nlohmann::json Detail(ApiContext& ctx, const Enrollment& e, const std::vector<Step>& steps) {
-  return EnrollmentDetailJson(e, steps, ctx.store.ListMessages(e.id), ctx.store.ListHistory(e.id));
+nlohmann::json Detail(ApiContext& ctx, const Enrollment& e, const Sequence& sequence) {
+  SendEstimator estimate(ctx.store, ctx.clock.Now());
+  return EnrollmentDetailJson(estimate.Estimated(e, sequence), sequence,
+                              ctx.store.ListMessages(e.id), ctx.store.ListHistory(e.id));
 }
 
 Result<Reply> EnrollOne(ApiContext& ctx, Call& call) {
@@ -51,7 +55,7 @@ Result<Reply> EnrollOne(ApiContext& ctx, Call& call) {
   EnrollOutcome& outcome = outcomes->front();
   if (outcome.error) return *outcome.error;
   WakeScheduler(ctx);
-  return Reply::Json(Detail(ctx, *outcome.enrollment, seq->steps), 201);
+  return Reply::Json(Detail(ctx, *outcome.enrollment, *seq), 201);
 }
 
 nlohmann::json ItemError(std::size_t index, std::string email, const Error& e) {
@@ -150,7 +154,9 @@ Result<Reply> List(ApiContext& ctx, Call& call) {
       ctx.store.SearchEnrollments(seq->id, EnrollmentFilter{status, email}, *limit, cursor);
   if (!page) return page.error();
   nlohmann::json list = nlohmann::json::array();
-  for (const Enrollment& e : page->enrollments) list.push_back(EnrollmentJson(e, seq->steps));
+  SendEstimator estimate(ctx.store, ctx.clock.Now());
+  for (const Enrollment& e : page->enrollments)
+    list.push_back(EnrollmentJson(estimate.Estimated(e, *seq), *seq));
   return Reply::Json({{"enrollments", std::move(list)},
                       {"nextCursor", page->next_cursor ? nlohmann::json(*page->next_cursor)
                                                        : nlohmann::json(nullptr)}});
@@ -159,7 +165,7 @@ Result<Reply> List(ApiContext& ctx, Call& call) {
 Result<Reply> Get(ApiContext& ctx, Call& call) {
   Result<Enrollment> e = OwnedEnrollment(ctx.store, *call.user, call.Param(0));
   if (!e) return e.error();
-  return Reply::Json(Detail(ctx, *e, StepsOf(ctx, e->sequence_id)));
+  return Reply::Json(Detail(ctx, *e, SequenceOf(ctx, e->sequence_id)));
 }
 
 Result<Reply> Finish(ApiContext& ctx, Call& call, EnrollmentStatus to, const char* cause) {
@@ -167,7 +173,7 @@ Result<Reply> Finish(ApiContext& ctx, Call& call, EnrollmentStatus to, const cha
   if (!e) return e.error();
   Result<Enrollment> done = ctx.store.FinishEnrollment(e->id, to, cause, "", ctx.clock.Now());
   if (!done) return done.error();
-  return Reply::Json(Detail(ctx, *done, StepsOf(ctx, done->sequence_id)));
+  return Reply::Json(Detail(ctx, *done, SequenceOf(ctx, done->sequence_id)));
 }
 
 }  // namespace

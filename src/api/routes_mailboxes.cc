@@ -7,15 +7,24 @@
 namespace mailmark {
 namespace {
 
-// The mailbox with its inbox's connection state (null without IMAP or before a first try).
-nlohmann::json MailboxWithStatus(ApiContext& ctx, const Mailbox& m) {
-  nlohmann::json j = MailboxJson(m);
+// The mailbox with where it stands against its limits now, and its inbox's connection state
+// (null without IMAP or before a first try).
+Result<nlohmann::json> MailboxWithStatus(ApiContext& ctx, const Mailbox& m) {
+  Result<MailboxUsage> usage = ctx.store.GetMailboxUsage(m.id, ctx.clock.Now());
+  if (!usage) return usage.error();
+  nlohmann::json j = MailboxJson(m, *usage);
   j["imapStatus"] = nullptr;
   if (!m.imap) return j;
   if (auto s = ctx.store.LoadImapStatus(m.id))
     j["imapStatus"] = {
         {"connected", s->connected}, {"lastError", s->last_error}, {"at", FormatRfc3339(s->at)}};
   return j;
+}
+
+Result<Reply> MailboxReply(ApiContext& ctx, const Mailbox& m, int status = 200) {
+  Result<nlohmann::json> j = MailboxWithStatus(ctx, m);
+  if (!j) return j.error();
+  return Reply::Json(std::move(*j), status);
 }
 
 Result<Reply> Create(ApiContext& ctx, Call& call) {
@@ -28,20 +37,25 @@ Result<Reply> Create(ApiContext& ctx, Call& call) {
   Result<Mailbox> created = ctx.store.CreateMailbox(m);
   if (!created) return created.error();
   WakeScheduler(ctx);  // the inbound service starts watching a new IMAP inbox
-  return Reply::Json(MailboxWithStatus(ctx, *created), 201);
+  return MailboxReply(ctx, *created, 201);
 }
 
 Result<Reply> List(ApiContext& ctx, Call& call) {
   nlohmann::json list = nlohmann::json::array();
-  for (const Mailbox& m : ctx.store.ListMailboxes(call.user->id))
-    list.push_back(MailboxWithStatus(ctx, m));
+  for (const Mailbox& m : ctx.store.ListMailboxes(call.user->id)) {
+    Result<nlohmann::json> j = MailboxWithStatus(ctx, m);
+    // Deleted since it was listed: the list is as if it had been read a moment later.
+    if (!j && j.error().kind == ErrorKind::kNotFound) continue;
+    if (!j) return j.error();
+    list.push_back(std::move(*j));
+  }
   return Reply::Json({{"mailboxes", std::move(list)}});
 }
 
 Result<Reply> Get(ApiContext& ctx, Call& call) {
   Result<Mailbox> m = OwnedMailbox(ctx.store, *call.user, call.Param(0));
   if (!m) return m.error();
-  return Reply::Json(MailboxWithStatus(ctx, *m));
+  return MailboxReply(ctx, *m);
 }
 
 Result<Reply> Patch(ApiContext& ctx, Call& call) {
@@ -52,8 +66,27 @@ Result<Reply> Patch(ApiContext& ctx, Call& call) {
   patched->updated_at = ctx.clock.Now();
   Result<Mailbox> saved = ctx.store.UpdateMailbox(*patched);
   if (!saved) return saved.error();
-  WakeScheduler(ctx);  // IMAP settings may have changed
-  return Reply::Json(MailboxWithStatus(ctx, *saved));
+  // IMAP settings may have changed, and a higher limit, a shorter gap or another zone may let
+  // held sends go sooner.
+  WakeScheduler(ctx);
+  return MailboxReply(ctx, *saved);
+}
+
+Result<Reply> Pause(ApiContext& ctx, Call& call) {
+  Result<Mailbox> m = OwnedMailbox(ctx.store, *call.user, call.Param(0));
+  if (!m) return m.error();
+  Result<Mailbox> paused = ctx.store.PauseMailbox(m->id, ctx.clock.Now());
+  if (!paused) return paused.error();
+  return MailboxReply(ctx, *paused);
+}
+
+Result<Reply> Resume(ApiContext& ctx, Call& call) {
+  Result<Mailbox> m = OwnedMailbox(ctx.store, *call.user, call.Param(0));
+  if (!m) return m.error();
+  Result<Mailbox> resumed = ctx.store.ResumeMailbox(m->id, ctx.clock.Now());
+  if (!resumed) return resumed.error();
+  WakeScheduler(ctx);  // the steps held while it was paused are due now
+  return MailboxReply(ctx, *resumed);
 }
 
 Result<Reply> Delete(ApiContext& ctx, Call& call) {
@@ -76,6 +109,8 @@ std::vector<Route> MailboxRoutes(ApiContext& ctx) {
       {"GET", "/api/mailboxes/{id}", Access::kUser, BodyKind::kNone, bind(Get)},
       {"PATCH", "/api/mailboxes/{id}", Access::kUser, BodyKind::kJson, bind(Patch)},
       {"DELETE", "/api/mailboxes/{id}", Access::kUser, BodyKind::kNone, bind(Delete)},
+      {"POST", "/api/mailboxes/{id}/pause", Access::kUser, BodyKind::kNone, bind(Pause)},
+      {"POST", "/api/mailboxes/{id}/resume", Access::kUser, BodyKind::kNone, bind(Resume)},
   };
 }
 

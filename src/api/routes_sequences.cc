@@ -21,7 +21,7 @@ Result<Reply> SequenceReply(ApiContext& ctx, const Sequence& s) {
 Result<Reply> Create(ApiContext& ctx, Call& call) {
   Result<Mailbox> mailbox = OwnedMailbox(ctx.store, *call.user, call.Param(0));
   if (!mailbox) return mailbox.error();
-  Result<SequenceInput> input = ParseNewSequence(call.body);
+  Result<SequenceInput> input = ParseNewSequence(call.body, mailbox->id);
   if (!input) return input.error();
   Sequence s;
   s.id = NewId("seq");
@@ -29,6 +29,8 @@ Result<Reply> Create(ApiContext& ctx, Call& call) {
   s.owner_id = mailbox->owner_id;
   s.name = std::move(input->name);
   s.steps = std::move(input->steps);
+  s.schedule = std::move(input->schedule);
+  s.rotation = std::move(input->rotation);
   // A new sequence's steps are all new: ids a client sent are not ours to keep.
   for (Step& step : s.steps) step.id = NewId("stp");
   if (Status valid = ValidateSteps(s.steps); !valid) return valid.error();
@@ -58,13 +60,16 @@ Result<Reply> Get(ApiContext& ctx, Call& call) {
 Result<Reply> Patch(ApiContext& ctx, Call& call) {
   Result<Sequence> current = OwnedSequence(ctx.store, *call.user, call.Param(0));
   if (!current) return current.error();
-  Result<SequencePatch> patch = ParseSequencePatch(call.body);
+  Result<SequencePatch> patch = ParseSequencePatch(call.body, current->mailbox_id);
   if (!patch) return patch.error();
   if (Status editable = CheckSequenceEditable(current->status); !editable) {
     return editable.error();
   }
   Sequence next = *current;
   if (patch->name) next.name = *patch->name;
+  // Left out, they stay: UpdateSequence stores whatever `next` holds.
+  if (patch->schedule) next.schedule = *patch->schedule;
+  if (patch->rotation) next.rotation = *patch->rotation;
   StepRemap remap;
   if (patch->steps) {
     Result<std::vector<Step>> steps = ApplyStepEdits(current->steps, std::move(*patch->steps));
@@ -77,8 +82,9 @@ Result<Reply> Patch(ApiContext& ctx, Call& call) {
   // The edit was computed from `current`; a save in between must not be silently undone.
   Result<Sequence> saved = ctx.store.UpdateSequence(next, remap, now, current->updated_at);
   if (!saved) return saved.error();
-  // A new or moved step may be due sooner than what the scheduler waits for.
-  if (patch->steps) WakeScheduler(ctx);
+  // A new or moved step, or a wider window, may be due sooner than what the scheduler waits
+  // for.
+  if (patch->steps || patch->schedule) WakeScheduler(ctx);
   return SequenceReply(ctx, *saved);
 }
 

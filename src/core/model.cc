@@ -41,6 +41,12 @@ constexpr std::array<std::pair<MessageState, std::string_view>, 3> kMessage{
     {{MessageState::kSending, "sending"},
      {MessageState::kSent, "sent"},
      {MessageState::kFailed, "failed"}}};
+constexpr std::array<std::pair<MailboxStatus, std::string_view>, 2> kMailboxStatus{
+    {{MailboxStatus::kActive, "active"}, {MailboxStatus::kPaused, "paused"}}};
+constexpr std::array<std::pair<PauseReason, std::string_view>, 3> kPauseReason{
+    {{PauseReason::kNone, ""},
+     {PauseReason::kManual, "manual"},
+     {PauseReason::kBounceRate, "bounce_rate"}}};
 
 }  // namespace
 
@@ -50,6 +56,8 @@ std::string_view ToString(StepType t) { return NameOf(kStep, t); }
 std::string_view ToString(SequenceStatus s) { return NameOf(kSequence, s); }
 std::string_view ToString(EnrollmentStatus s) { return NameOf(kEnrollment, s); }
 std::string_view ToString(MessageState s) { return NameOf(kMessage, s); }
+std::string_view ToString(MailboxStatus s) { return NameOf(kMailboxStatus, s); }
+std::string_view ToString(PauseReason r) { return NameOf(kPauseReason, r); }
 std::optional<TransportType> ParseTransportType(std::string_view s) {
   return ValueOf(kTransport, s);
 }
@@ -62,5 +70,9 @@ std::optional<EnrollmentStatus> ParseEnrollmentStatus(std::string_view s) {
   return ValueOf(kEnrollment, s);
 }
 std::optional<MessageState> ParseMessageState(std::string_view s) { return ValueOf(kMessage, s); }
+std::optional<MailboxStatus> ParseMailboxStatus(std::string_view s) {
+  return ValueOf(kMailboxStatus, s);
+}
+std::optional<PauseReason> ParsePauseReason(std::string_view s) { return ValueOf(kPauseReason, s); }
 
 }  // namespace mailmark

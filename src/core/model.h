@@ -47,6 +47,24 @@ struct ImapSettings {
   std::string folder = "INBOX";
 };
 
+// A random pause between two emails of one mailbox, drawn uniformly from [min_ms, max_ms].
+struct SendGap {
+  std::int64_t min_ms = 0;
+  std::int64_t max_ms = 0;
+  bool enabled() const { return max_ms > 0; }
+  bool operator==(const SendGap&) const = default;
+};
+
+// Pause the mailbox when more than max_percent of its last over_last sends bounced.
+struct BounceProtection {
+  int max_percent = 10;
+  int over_last = 50;
+  bool operator==(const BounceProtection&) const = default;
+};
+
+enum class MailboxStatus { kActive, kPaused };
+enum class PauseReason { kNone, kManual, kBounceRate };
+
 struct Mailbox {
   Id id;
   Id owner_id;
@@ -56,9 +74,30 @@ struct Mailbox {
   TransportType transport = TransportType::kOutbox;
   std::optional<SmtpSettings> smtp;  // set when transport is kSmtp
   std::optional<ImapSettings> imap;
-  std::optional<std::int64_t> daily_limit;
+  std::optional<std::int64_t> daily_limit;  // emails per local calendar day; nullopt: none
+  std::string timezone = "UTC";             // IANA name or UTC±HH:MM; the day's midnight
+  SendGap send_gap;
+  std::optional<BounceProtection> bounce_protection = BounceProtection{};  // nullopt: off
+  MailboxStatus status = MailboxStatus::kActive;
+  PauseReason paused_reason = PauseReason::kNone;  // set while paused
+  std::optional<Timestamp> paused_at;
+  // Bounce protection's figures when it tripped: `bounced` of the last `sends` sends.
+  std::int64_t paused_bounced = 0;
+  std::int64_t paused_sends = 0;
   Timestamp created_at;
   Timestamp updated_at;
+};
+
+// A weekly sending window (SPEC.md "Sending like a person"): sends go out only on `days`,
+// from `from_minute` (inclusive) to `to_minute` (exclusive) local time, in `timezone`, or in
+// the contact's own zone (merge field `timezone`) with use_contact_timezone.
+struct SendSchedule {
+  std::string timezone = "UTC";
+  std::uint8_t days = 0x1F;  // bit 0 Monday … bit 6 Sunday
+  int from_minute = 9 * 60;  // minutes after local midnight
+  int to_minute = 17 * 60;   // 1440 is "24:00"
+  bool use_contact_timezone = false;
+  bool operator==(const SendSchedule&) const = default;
 };
 
 enum class StepType { kSendEmail, kDelay };
@@ -81,6 +120,9 @@ struct Sequence {
   std::string name;
   SequenceStatus status = SequenceStatus::kActive;
   std::vector<Step> steps;
+  std::optional<SendSchedule> schedule;  // nullopt: any time
+  // Other mailboxes of the same owner that new enrollments are spread over, with mailbox_id.
+  std::vector<Id> rotation;
   Timestamp created_at;
   Timestamp updated_at;
 };
@@ -90,7 +132,7 @@ enum class EnrollmentStatus { kActive, kCompleted, kReplied, kCancelled, kBounce
 struct Enrollment {
   Id id;
   Id sequence_id;
-  Id mailbox_id;
+  Id mailbox_id;  // the mailbox it sends from, for every step (rotation pins it at enrollment)
   Id owner_id;
   std::string contact_email;  // normalised: trimmed, lower-case
   MergeFields merge_fields;
@@ -136,11 +178,15 @@ std::string_view ToString(StepType t);
 std::string_view ToString(SequenceStatus s);
 std::string_view ToString(EnrollmentStatus s);
 std::string_view ToString(MessageState s);
+std::string_view ToString(MailboxStatus s);
+std::string_view ToString(PauseReason r);  // "" for kNone
 std::optional<TransportType> ParseTransportType(std::string_view s);
 std::optional<TlsMode> ParseTlsMode(std::string_view s);
 std::optional<StepType> ParseStepType(std::string_view s);
 std::optional<SequenceStatus> ParseSequenceStatus(std::string_view s);
 std::optional<EnrollmentStatus> ParseEnrollmentStatus(std::string_view s);
 std::optional<MessageState> ParseMessageState(std::string_view s);
+std::optional<MailboxStatus> ParseMailboxStatus(std::string_view s);
+std::optional<PauseReason> ParsePauseReason(std::string_view s);
 
 }  // namespace mailmark

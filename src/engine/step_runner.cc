@@ -2,6 +2,7 @@
 
 #include <future>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 
@@ -9,6 +10,7 @@
 
 #include "core/step_rules.h"
 #include "core/unsubscribe_token.h"
+#include "engine/bounce_breaker.h"
 #include "engine/lease_keeper.h"
 #include "mail/message_builder.h"
 #include "mail/message_id.h"
@@ -107,6 +109,31 @@ std::string SubjectFor(const RenderedContent& content, const ClaimedEnrollment& 
   return "(no subject)";
 }
 
+// One bounce breaker per SMTP mailbox of the batch that has bounce protection, started from
+// the store's record of its recent sends.
+class Breakers {
+ public:
+  Breakers(Store& store, Clock& clock) : store_(store), clock_(clock) {}
+  std::shared_ptr<BounceBreaker> For(const Mailbox& mailbox) {
+    if (!mailbox.bounce_protection) return nullptr;
+    auto it = breakers_.find(mailbox.id);
+    if (it == breakers_.end()) {
+      auto usage = store_.GetMailboxUsage(mailbox.id, clock_.Now());
+      std::shared_ptr<BounceBreaker> breaker;
+      if (usage)
+        breaker =
+            std::make_shared<BounceBreaker>(*mailbox.bounce_protection, usage->recent_outcomes);
+      it = breakers_.emplace(mailbox.id, std::move(breaker)).first;
+    }
+    return it->second;
+  }
+
+ private:
+  Store& store_;
+  Clock& clock_;
+  std::map<Id, std::shared_ptr<BounceBreaker>> breakers_;
+};
+
 }  // namespace
 
 StepRunner::StepRunner(Store& store, Clock& clock, TransportProvider& transports,
@@ -197,6 +224,7 @@ BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims, const 
   };
   std::map<Transport*, Group> groups;
   std::vector<size_t> no_transport;
+  Breakers breakers(store_, clock_);
   for (size_t i = 0; i < sends.size(); ++i) {
     const PlannedSend& s = sends[i];
     const Enrollment& e = s.claim->enrollment;
@@ -231,8 +259,18 @@ BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims, const 
     // An SMTP batch can take many seconds; a reply, a cancel or a pause meanwhile must stop
     // a message not yet sent. (The outbox writes its batch within milliseconds of BeginSends'
     // check, so it is not asked.)
-    if (s.mailbox->transport == TransportType::kSmtp)
-      message.still_wanted = [this, id = e.id] { return store_.StillSendable(id, clock_.Now()); };
+    if (s.mailbox->transport == TransportType::kSmtp) {
+      std::shared_ptr<BounceBreaker> breaker = breakers.For(*s.mailbox);
+      message.still_wanted = [this, id = e.id, breaker] {
+        if (!store_.StillSendable(id, clock_.Now())) return false;
+        return !breaker || breaker->Admit();
+      };
+      if (breaker)
+        message.on_result = [breaker](const SendResult& r) {
+          breaker->Answered(r.status == SendStatus::kPermanentFailure,
+                            r.status != SendStatus::kWithdrawn);
+        };
+    }
   }
 
   // Deliver and turn each answer into an outcome.

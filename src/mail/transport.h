@@ -8,6 +8,8 @@
 
 namespace mailmark {
 
+struct SendResult;
+
 struct OutgoingMessage {
   std::string message_id;     // "<...@domain>", the idempotency key
   std::string envelope_from;  // SMTP MAIL FROM (may differ from the From header, e.g. VERP)
@@ -20,6 +22,10 @@ struct OutgoingMessage {
   // of that check (the outbox: milliseconds) may ignore it. Called from the transport's own
   // threads, possibly several at once; must not throw.
   std::function<bool()> still_wanted = {};
+  // Told the answer as soon as the transport has it, for a message it handed to the server
+  // (still_wanted said yes), before the batch ends: bounce protection stops a batch at the
+  // crossing. Same threading rules as still_wanted. Empty: nobody asks.
+  std::function<void(const SendResult&)> on_result = {};
 };
 
 enum class SendStatus {

@@ -60,6 +60,20 @@ struct EnrollmentFilter {
   std::string email_contains;
 };
 
+// ---- sending limits -------------------------------------------------------------------------
+
+// Where a mailbox stands against its limits at some instant (the API's sentToday,
+// limitResetsAt and bounce figures).
+struct MailboxUsage {
+  std::int64_t sent_today = 0;  // emails handed to a transport on its local day, retries too
+  Timestamp limit_resets_at;    // the next local midnight of the mailbox's zone
+  // Bounce protection's window: its sends since it was last resumed (at most overLast of
+  // them, sends whose outcome is known), and how many of those bounced.
+  std::int64_t recent_sends = 0;
+  std::int64_t recent_bounced = 0;
+  std::vector<bool> recent_outcomes;  // those sends, newest first: true for a bounce
+};
+
 // ---- inbound --------------------------------------------------------------------------------
 
 // One message we sent (any state: a reply or a bounce may name a message whose outcome was
@@ -162,12 +176,24 @@ class Store {
   // 409 mailbox_in_use while any of its sequences (active or paused) has active enrollments;
   // otherwise deletes the mailbox with its sequences, enrollments and messages.
   virtual Status DeleteMailbox(const Id& id) = 0;
+  // 404 mailbox_not_found.
+  virtual Result<MailboxUsage> GetMailboxUsage(const Id& mailbox_id, Timestamp now) = 0;
+  // Stops every send from the mailbox (pausedReason manual); its due steps wait like a paused
+  // sequence's. 404 mailbox_not_found, 409 mailbox_paused when it is already paused.
+  virtual Result<Mailbox> PauseMailbox(const Id& mailbox_id, Timestamp now) = 0;
+  // Sends again; bounce protection judges afresh, only sends made from `now` on.
+  // 404 mailbox_not_found, 409 mailbox_not_paused.
+  virtual Result<Mailbox> ResumeMailbox(const Id& mailbox_id, Timestamp now) = 0;
 
   // ---- sequences ----
+  // The schedule and rotation are stored with it. 422 invalid_rotation (details.mailboxId)
+  // when a rotation member does not exist, belongs to another owner, or is its own mailbox.
   virtual Result<Sequence> CreateSequence(const Sequence& sequence) = 0;
   virtual std::optional<Sequence> GetSequence(const Id& id) = 0;
   virtual std::vector<Sequence> ListSequences(const Id& mailbox_id) = 0;
-  // Replaces name and steps. `remap` (RemapRemovedSteps) moves active enrollments whose last
+  // Replaces name, steps, schedule and rotation (checked as by CreateSequence). A changed
+  // schedule moves every active enrollment's next run into the new window, from the time its
+  // step fell due by the calendar. `remap` (RemapRemovedSteps) moves active enrollments whose last
   // step was removed, in the same transaction. 409 sequence_completed when archived.
   // `unchanged_since`: the updated_at of the version the edit was made from; when the stored
   // one differs, someone else saved in between and 409 sequence_changed refuses the edit
@@ -190,7 +216,12 @@ class Store {
 
   // ---- enrollments ----
   // One transaction for the whole batch; each contact decided by DecideEnrollment against
-  // the state including the batch's earlier rows. New enrollments are due at `now`.
+  // the state including the batch's earlier rows. New enrollments are due at `now`, their
+  // first run at the sequence's window's next opening (in the contact's zone with
+  // useContactTimezone: a merge field `timezone` that does not parse is then refused, 422
+  // invalid_timezone). With a rotation, each is pinned to a mailbox in turn among those with
+  // room today (limit minus sent minus already assigned and due today), skipping full and
+  // paused ones; when none has room, in turn among those not paused.
   // 404 sequence_not_found when the sequence does not exist.
   virtual Result<std::vector<EnrollOutcome>> Enroll(const Id& sequence_id,
                                                     const std::vector<NewEnrollment>& batch,

@@ -97,6 +97,73 @@ Message StoreTest::BeginOk(std::string_view node, const Id& enrollment_id, const
   return (!begun.empty() && begun.front()) ? *begun.front() : Message{};
 }
 
+Id StoreTest::MailboxWith(const Id& owner, std::optional<std::int64_t> limit, std::string zone,
+                          SendGap gap, std::optional<BounceProtection> protection) {
+  Id id = NewMailbox(owner, "Limited");
+  auto m = store().GetMailbox(id);
+  EXPECT_TRUE(m);
+  if (!m) return id;
+  m->daily_limit = limit;
+  m->timezone = std::move(zone);
+  m->send_gap = gap;
+  m->bounce_protection = protection;
+  auto updated = store().UpdateMailbox(*m);
+  EXPECT_TRUE(updated.ok()) << updated.error().code;
+  return id;
+}
+
+std::vector<Enrollment> StoreTest::EnrollMany(const Id& sequence_id, int n, Timestamp at) {
+  std::vector<Enrollment> out;
+  for (int i = 0; i < n; ++i)
+    out.push_back(
+        EnrollOk(sequence_id, "c" + std::to_string(i) + "@example.com", at + Duration{i}));
+  return out;
+}
+
+std::vector<Id> StoreTest::ClaimAndBegin(Timestamp at) {
+  std::vector<Id> begun;
+  for (const ClaimedEnrollment& c : Claim(at, "n")) {
+    SendStart start{c.enrollment.id, "s1", "<" + RandomHex(8) + "@sender.example>", "Hello",
+                    c.pending ? std::optional<Id>(c.pending->id) : std::nullopt};
+    auto rows = store().BeginSends("n", {start}, at);
+    if (rows.size() == 1 && rows[0]) begun.push_back(c.enrollment.id);
+  }
+  return begun;
+}
+
+void StoreTest::SendEach(const Id& sequence_id, const std::vector<bool>& bounce, Timestamp at) {
+  for (std::size_t i = 0; i < bounce.size(); ++i) {
+    Enrollment e = EnrollOk(sequence_id, "b" + RandomHex(6) + "@example.com", at);
+    auto claimed = Claim(at, "n");
+    ASSERT_EQ(claimed.size(), 1u) << i;
+    Message m = BeginOk("n", e.id, "s1", at);
+    store().RecordOutcomes("n", {bounce[i] ? BouncedOutcome(e.id, m) : SentOutcome(e.id, m, "s1")},
+                           at);
+  }
+}
+
+StepOutcome StoreTest::SentOutcome(const Id& enrollment, const Message& m, const Id& ran) {
+  StepOutcome o;
+  o.enrollment_id = enrollment;
+  o.ran_step_id = ran;
+  o.message = m.id;
+  o.message_state = MessageState::kSent;
+  o.response = "250 2.0.0 Ok";
+  o.last_step_id = ran;
+  return o;
+}
+
+StepOutcome StoreTest::BouncedOutcome(const Id& enrollment, const Message& m) {
+  StepOutcome o;
+  o.enrollment_id = enrollment;
+  o.message = m.id;
+  o.message_state = MessageState::kFailed;
+  o.response = "550 5.1.1 no such user";
+  o.status = EnrollmentStatus::kBounced;
+  o.status_reason = o.response;
+  return o;
+}
+
 std::vector<Enrollment> StoreTest::All(const Id& sequence_id,
                                        std::optional<EnrollmentStatus> status, std::size_t page) {
   std::vector<Enrollment> all;

@@ -48,6 +48,20 @@ class StoreTest : public ::testing::TestWithParam<StoreFactory> {
   // Starts one send of `step` for a claimed enrollment; asserts it was allowed.
   Message BeginOk(std::string_view node, const Id& enrollment_id, const Id& step, Timestamp now,
                   std::optional<Id> existing = std::nullopt);
+  // ---- sending limits (store_test_suite_limits.cc) ----
+  // A mailbox of `owner` with these limits set through UpdateMailbox.
+  Id MailboxWith(const Id& owner, std::optional<std::int64_t> limit, std::string zone = "UTC",
+                 SendGap gap = {}, std::optional<BounceProtection> protection = std::nullopt);
+  // c0@example.com … c<n-1>@example.com, one millisecond apart from `at`.
+  std::vector<Enrollment> EnrollMany(const Id& sequence_id, int n, Timestamp at);
+  // Claims at `at` and begins a send of step s1 for each claim; the ids whose send began.
+  std::vector<Id> ClaimAndBegin(Timestamp at);
+  // One new contact per entry, each claimed, begun and recorded at `at`: bounced (550 at
+  // RCPT) where the entry is true, sent otherwise.
+  void SendEach(const Id& sequence_id, const std::vector<bool>& bounce, Timestamp at);
+  static StepOutcome SentOutcome(const Id& enrollment, const Message& m, const Id& ran);
+  static StepOutcome BouncedOutcome(const Id& enrollment, const Message& m);
+
   // Every enrollment of the sequence, walking the list API.
   std::vector<Enrollment> All(const Id& sequence_id,
                               std::optional<EnrollmentStatus> status = std::nullopt,

@@ -68,6 +68,7 @@ void SmtpTransport::SenderLoop(std::size_t slot) {
                : SendOutcome{SendResult{SendStatus::kWithdrawn,
                                         "withdrawn before sending: no longer wanted"},
                              FailureScope::kNone};
+    if (wanted && message.on_result) message.on_result(outcome.result);
     lock.lock();
     const bool refused = outcome.scope == FailureScope::kServer;
     std::string cause = refused ? outcome.result.response : std::string();

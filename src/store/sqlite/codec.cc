@@ -104,6 +104,35 @@ std::optional<ImapSettings> ImapFromJson(const std::optional<std::string>& text)
   return s;
 }
 
+// Stored in the domain's own units (minutes, a days mask), not the API's spelling.
+std::optional<std::string> ScheduleToJson(const std::optional<SendSchedule>& schedule) {
+  if (!schedule) return std::nullopt;
+  return json{{"timezone", schedule->timezone},
+              {"days", schedule->days},
+              {"from", schedule->from_minute},
+              {"to", schedule->to_minute},
+              {"contactZone", schedule->use_contact_timezone}}
+      .dump();
+}
+
+std::optional<SendSchedule> ScheduleFromJson(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  json j = json::parse(*text);
+  SendSchedule s;
+  s.timezone = j.at("timezone").get<std::string>();
+  s.days = j.at("days").get<std::uint8_t>();
+  s.from_minute = j.at("from").get<int>();
+  s.to_minute = j.at("to").get<int>();
+  s.use_contact_timezone = j.value("contactZone", false);
+  return s;
+}
+
+std::string IdsToJson(const std::vector<Id>& ids) { return json(ids).dump(); }
+
+std::vector<Id> IdsFromJson(std::string_view text) {
+  return json::parse(text).get<std::vector<Id>>();
+}
+
 std::string MergeFieldsToJson(const MergeFields& fields) { return json(fields).dump(); }
 
 MergeFields MergeFieldsFromJson(std::string_view text) {

@@ -19,6 +19,11 @@ std::optional<SmtpSettings> SmtpFromJson(const std::optional<std::string>& json)
 std::optional<std::string> ImapToJson(const std::optional<ImapSettings>& imap);
 std::optional<ImapSettings> ImapFromJson(const std::optional<std::string>& json);
 
+std::optional<std::string> ScheduleToJson(const std::optional<SendSchedule>& schedule);
+std::optional<SendSchedule> ScheduleFromJson(const std::optional<std::string>& json);
+std::string IdsToJson(const std::vector<Id>& ids);
+std::vector<Id> IdsFromJson(std::string_view json);
+
 std::string MergeFieldsToJson(const MergeFields& fields);
 MergeFields MergeFieldsFromJson(std::string_view json);
 

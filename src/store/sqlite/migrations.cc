@@ -1,5 +1,6 @@
 #include "store/sqlite/migrations.h"
 
+#include <algorithm>
 #include <array>
 
 #include <spdlog/spdlog.h>
@@ -161,6 +162,74 @@ CREATE INDEX enrollments_email ON enrollments(contact_email);
     R"sql(
 ALTER TABLE enrollments ADD COLUMN paused_until INTEGER;
 )sql",
+    // 6: sending like a person: mailbox limits and pauses, sequence windows and rotation.
+    R"sql(
+ALTER TABLE mailboxes ADD COLUMN timezone TEXT NOT NULL DEFAULT 'UTC';
+ALTER TABLE mailboxes ADD COLUMN send_gap_min_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE mailboxes ADD COLUMN send_gap_max_ms INTEGER NOT NULL DEFAULT 0;
+-- NULL: bounce protection off.
+ALTER TABLE mailboxes ADD COLUMN bounce_max_percent INTEGER DEFAULT 10;
+ALTER TABLE mailboxes ADD COLUMN bounce_over_last INTEGER DEFAULT 50;
+ALTER TABLE mailboxes ADD COLUMN status TEXT NOT NULL DEFAULT 'active'
+  CHECK (status IN ('active', 'paused'));
+ALTER TABLE mailboxes ADD COLUMN paused_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE mailboxes ADD COLUMN paused_at INTEGER;
+ALTER TABLE mailboxes ADD COLUMN paused_bounced INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE mailboxes ADD COLUMN paused_sends INTEGER NOT NULL DEFAULT 0;
+-- Bounce protection counts only sends made since (a resume judges afresh).
+ALTER TABLE mailboxes ADD COLUMN judged_since INTEGER NOT NULL DEFAULT 0;
+-- The earliest moment the mailbox may hand its next email over: the end of its day once the
+-- daily limit is reached, or the end of a send gap. Decided in the database, so every node
+-- sharing it keeps the same limit.
+ALTER TABLE mailboxes ADD COLUMN send_after INTEGER NOT NULL DEFAULT 0;
+
+-- Emails handed to a transport per mailbox and local calendar day ("2026-03-08").
+CREATE TABLE mailbox_days (
+  mailbox_id TEXT NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+  day        TEXT NOT NULL,
+  sends      INTEGER NOT NULL,
+  PRIMARY KEY (mailbox_id, day)
+) WITHOUT ROWID;
+
+-- schedule: JSON {timezone, days, from, to, useContactTimezone} or NULL (any time).
+-- rotation: JSON array of mailbox ids; rotation_next: whose turn the next enrollment is.
+ALTER TABLE sequences ADD COLUMN schedule TEXT;
+ALTER TABLE sequences ADD COLUMN rotation TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE sequences ADD COLUMN rotation_next INTEGER NOT NULL DEFAULT 0;
+
+-- The mailbox an enrollment sends from, pinned for its whole thread; its contact's zone (a
+-- valid merge field `timezone`, normalised); due_at: when its next step falls due by the
+-- calendar, before the sending window moved it to next_run_at.
+ALTER TABLE enrollments ADD COLUMN mailbox_id TEXT REFERENCES mailboxes(id) ON DELETE SET NULL;
+ALTER TABLE enrollments ADD COLUMN contact_timezone TEXT;
+ALTER TABLE enrollments ADD COLUMN due_at INTEGER;
+UPDATE enrollments
+  SET mailbox_id = (SELECT s.mailbox_id FROM sequences s WHERE s.id = enrollments.sequence_id);
+
+-- A lane is one sequence's work on one mailbox: due work is found per lane, so a mailbox
+-- that is full, paused or between sends costs nothing to skip, however much waits on it.
+CREATE TABLE sending_lanes (
+  sequence_id TEXT NOT NULL REFERENCES sequences(id) ON DELETE CASCADE,
+  mailbox_id  TEXT NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+  PRIMARY KEY (sequence_id, mailbox_id)
+) WITHOUT ROWID;
+INSERT INTO sending_lanes (sequence_id, mailbox_id) SELECT id, mailbox_id FROM sequences;
+DROP INDEX enrollments_due;
+CREATE INDEX enrollments_due ON enrollments(sequence_id, mailbox_id, next_run_at)
+  WHERE status = 'active' AND lease_owner IS NULL;
+-- Rotation: how much is already assigned to a mailbox and due today; deleting a mailbox.
+CREATE INDEX enrollments_mailbox_due ON enrollments(mailbox_id, next_run_at)
+  WHERE status = 'active';
+
+-- Bounce protection reads a mailbox's latest sends.
+ALTER TABLE messages ADD COLUMN mailbox_id TEXT;
+ALTER TABLE messages ADD COLUMN bounced INTEGER NOT NULL DEFAULT 0;
+UPDATE messages SET mailbox_id =
+  (SELECT e.mailbox_id FROM enrollments e WHERE e.id = messages.enrollment_id);
+UPDATE messages SET bounced = 1
+  WHERE state = 'failed' AND substr(response, 1, 9) <> 'withdrawn';
+CREATE INDEX messages_mailbox ON messages(mailbox_id, pk);
+)sql",
 };
 
 int CurrentVersion(Connection& conn) {
@@ -173,7 +242,9 @@ int CurrentVersion(Connection& conn) {
 
 int LatestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
 
-int Migrate(Connection& conn) {
+int Migrate(Connection& conn) { return MigrateTo(conn, LatestSchemaVersion()); }
+
+int MigrateTo(Connection& conn, int target) {
   conn.Exec(
       "CREATE TABLE IF NOT EXISTS schema_version ("
       " version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
@@ -182,7 +253,7 @@ int Migrate(Connection& conn) {
     throw SqliteError(0, "database schema version " + std::to_string(version) +
                              " is newer than this program's " +
                              std::to_string(LatestSchemaVersion()));
-  for (int next = version + 1; next <= LatestSchemaVersion(); ++next) {
+  for (int next = version + 1; next <= std::min(target, LatestSchemaVersion()); ++next) {
     conn.Exec("BEGIN IMMEDIATE");
     try {
       // Re-read inside the write lock: another process may have migrated meanwhile.

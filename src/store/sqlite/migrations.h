@@ -12,5 +12,7 @@ int LatestSchemaVersion();
 // transaction, and returns the resulting version. Re-running it is a no-op. Throws
 // SqliteError when the database is newer than this program (it would not understand it).
 int Migrate(Connection& conn);
+// Migrate, but no further than `version` (tests: a database as an older release left it).
+int MigrateTo(Connection& conn, int version);
 
 }  // namespace mailmark::sqlite

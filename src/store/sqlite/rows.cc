@@ -40,6 +40,18 @@ Mailbox ReadMailbox(const Query& q) {
   m.daily_limit = q.OptInt(8);
   m.created_at = q.Time(9);
   m.updated_at = q.Time(10);
+  m.timezone = q.Text(11);
+  m.send_gap = SendGap{q.Int(12), q.Int(13)};
+  if (auto percent = q.OptInt(14))
+    m.bounce_protection =
+        BounceProtection{static_cast<int>(*percent), static_cast<int>(q.OptInt(15).value_or(50))};
+  else
+    m.bounce_protection.reset();
+  m.status = Known(ParseMailboxStatus(q.Text(16)), q.Text(16), "mailbox status");
+  m.paused_reason = Known(ParsePauseReason(q.Text(17)), q.Text(17), "pause reason");
+  m.paused_at = q.OptTime(18);
+  m.paused_bounced = q.Int(19);
+  m.paused_sends = q.Int(20);
   return m;
 }
 
@@ -53,6 +65,8 @@ Sequence ReadSequence(const Query& q) {
   s.steps = StepsFromJson(q.Text(5));
   s.created_at = q.Time(6);
   s.updated_at = q.Time(7);
+  s.schedule = ScheduleFromJson(q.OptText(8));
+  s.rotation = IdsFromJson(q.Text(9));
   return s;
 }
 

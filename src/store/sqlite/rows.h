@@ -13,15 +13,18 @@ inline constexpr const char* kSelectUser =
 
 inline constexpr const char* kSelectMailbox =
     "SELECT id, owner_id, name, from_name, from_email, transport, smtp, imap, daily_limit, "
-    "created_at, updated_at FROM mailboxes";
+    "created_at, updated_at, timezone, send_gap_min_ms, send_gap_max_ms, bounce_max_percent, "
+    "bounce_over_last, status, paused_reason, paused_at, paused_bounced, paused_sends "
+    "FROM mailboxes";
 
 inline constexpr const char* kSelectSequence =
     "SELECT s.id, s.mailbox_id, m.owner_id, s.name, s.status, s.steps, s.created_at, "
-    "s.updated_at FROM sequences s JOIN mailboxes m ON m.id = s.mailbox_id";
+    "s.updated_at, s.schedule, s.rotation FROM sequences s JOIN mailboxes m ON m.id = s.mailbox_id";
 
 // Column 12 is e.pk (the listing cursor's tie-breaker); later columns come after it.
 inline constexpr const char* kSelectEnrollment =
-    "SELECT e.id, e.sequence_id, s.mailbox_id, m.owner_id, e.contact_email, e.merge_fields, "
+    "SELECT e.id, e.sequence_id, COALESCE(e.mailbox_id, s.mailbox_id), m.owner_id, "
+    "e.contact_email, e.merge_fields, "
     "e.status, e.status_reason, e.last_step_id, e.next_run_at, e.created_at, e.updated_at, e.pk, "
     "e.paused_until FROM enrollments e JOIN sequences s ON s.id = e.sequence_id "
     "JOIN mailboxes m ON m.id = s.mailbox_id";

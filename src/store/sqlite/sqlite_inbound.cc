@@ -9,7 +9,8 @@ namespace mailmark::sqlite {
 namespace {
 
 constexpr const char* kSelectSentRef =
-    "SELECT e.id, msg.id, msg.message_id, e.contact_email, msg.subject, s.mailbox_id, "
+    "SELECT e.id, msg.id, msg.message_id, e.contact_email, msg.subject, "
+    "COALESCE(msg.mailbox_id, s.mailbox_id), "
     "msg.created_at FROM messages msg JOIN enrollments e ON e.id = msg.enrollment_id "
     "JOIN sequences s ON s.id = e.sequence_id";
 
@@ -59,7 +60,8 @@ std::vector<SentMessageRef> SqliteStore::ListRecentSentTo(const Id& mailbox_id,
                                                           std::size_t limit) {
   return Read("list recent sends", std::vector<SentMessageRef>{}, [&](Connection& c) {
     auto q = c.Prepare(std::string(kSelectSentRef) +
-                       " WHERE e.contact_email = ? AND s.mailbox_id = ? AND msg.state IN "
+                       " WHERE e.contact_email = ? AND COALESCE(msg.mailbox_id, s.mailbox_id) = ? "
+                       "AND msg.state IN "
                        "('sent', 'sending') ORDER BY msg.created_at DESC, msg.pk DESC LIMIT ?");
     q.Bind(NormalizeEmail(contact_email), mailbox_id, limit);
     std::vector<SentMessageRef> out;

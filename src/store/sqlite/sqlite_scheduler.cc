@@ -2,12 +2,15 @@
 #include <algorithm>
 #include <compare>
 #include <map>
+#include <set>
 
 #include <spdlog/spdlog.h>
 
 #include "core/ids.h"
+#include "core/send_window.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/scheduler_sql.h"
+#include "store/sqlite/sending_limits.h"
 #include "store/sqlite/sqlite_store_impl.h"
 #include "store/sqlite/store_ops.h"
 
@@ -17,39 +20,77 @@ namespace {
 struct Candidate {
   std::int64_t due;
   std::int64_t pk;
+  Id mailbox;
   auto operator<=>(const Candidate&) const = default;
 };
 
-// Merges each source's earliest rows into the overall earliest `limit`.
-void Keep(std::vector<Candidate>& all, Query& q, std::size_t limit) {
-  while (q.Step()) all.push_back({q.Int(1), q.Int(0)});
-  std::sort(all.begin(), all.end());
-  all.erase(std::unique(all.begin(), all.end()), all.end());
-  if (all.size() > limit) all.resize(limit);
-}
+// Merges a source's earliest rows (pk, due) into the overall earliest `limit`, keeping no
+// more of each mailbox than it may send now (its quota), the earliest due first.
+class DueSet {
+ public:
+  DueSet(MailboxGates& gates, std::size_t limit) : gates_(gates), limit_(limit) {}
 
-std::vector<Candidate> FindDue(Connection& c, Timestamp now, std::size_t limit) {
-  std::vector<Candidate> due;
+  // Rows of `q`: column 0 pk, 1 due, and column 2 the mailbox unless `mailbox` is given.
+  void Add(Query& q, const std::optional<Id>& mailbox) {
+    while (q.Step()) all_.push_back({q.Int(1), q.Int(0), mailbox ? *mailbox : q.Text(2)});
+    std::sort(all_.begin(), all_.end());
+    all_.erase(std::unique(all_.begin(), all_.end(),
+                           [](const Candidate& a, const Candidate& b) { return a.pk == b.pk; }),
+               all_.end());
+    std::map<Id, std::size_t> taken;
+    std::vector<Candidate> kept;
+    for (Candidate& cand : all_) {
+      if (kept.size() == limit_) break;
+      if (taken[cand.mailbox] >= Quota(cand.mailbox)) continue;
+      ++taken[cand.mailbox];
+      kept.push_back(std::move(cand));
+    }
+    all_ = std::move(kept);
+  }
+
+  std::size_t Quota(const Id& mailbox) {
+    MailboxGate* gate = gates_.Of(mailbox);
+    return gate ? gates_.Quota(*gate) : 0;
+  }
+  bool Full() const { return all_.size() == limit_; }
+  std::int64_t LatestDue() const { return all_.back().due; }
+  const std::vector<Candidate>& rows() const { return all_; }
+
+ private:
+  MailboxGates& gates_;
+  std::size_t limit_;
+  std::vector<Candidate> all_;
+};
+
+std::vector<Candidate> FindDue(Connection& c, MailboxGates& gates, Timestamp now,
+                               std::size_t limit) {
+  DueSet due(gates, limit);
   {
     auto q = c.Prepare(sql::kExpiredLeases);
     q.Bind(now, limit);
-    Keep(due, q, limit);
+    due.Add(q, std::nullopt);
   }
-  std::vector<std::pair<Id, std::int64_t>> sequences;
+  struct Lane {
+    Id sequence, mailbox;
+    std::int64_t earliest;
+  };
+  std::vector<Lane> lanes;
   {
-    auto q = c.Prepare(sql::kDueSequences);
+    auto q = c.Prepare(sql::kDueLanes);
     q.Bind(now);
-    while (q.Step()) sequences.emplace_back(q.Text(0), q.Int(1));
+    while (q.Step()) lanes.push_back({q.Text(0), q.Text(1), q.Int(2)});
   }
-  // Sequences come earliest-due first: once `limit` candidates are all earlier than a
-  // sequence's earliest due row, no later sequence can contribute either.
-  for (const auto& [sequence_id, earliest] : sequences) {
-    if (due.size() == limit && earliest > due.back().due) break;
-    auto q = c.Prepare(sql::kDueInSequence);
-    q.Bind(sequence_id, now, limit);
-    Keep(due, q, limit);
+  // Lanes come earliest-due first: once `limit` candidates are all earlier than a lane's
+  // earliest due row, no later lane can contribute either.
+  for (const Lane& lane : lanes) {
+    if (due.Full() && lane.earliest > due.LatestDue()) break;
+    const std::size_t quota = due.Quota(lane.mailbox);
+    if (quota == 0) continue;
+    auto q = c.Prepare(sql::kDueInLane);
+    q.Bind(lane.sequence, lane.mailbox, now, std::min(limit, quota));
+    due.Add(q, lane.mailbox);
   }
-  return due;
+  return due.rows();
 }
 
 ClaimedEnrollment LoadClaimed(Connection& c, std::int64_t pk) {
@@ -75,13 +116,18 @@ struct RunState {
   std::optional<std::int64_t> lease_until;
   Id sequence_id;
   std::optional<Id> last_step_id;
+  std::optional<Id> mailbox_id;
+  std::string contact_zone;
+  std::optional<Timestamp> paused_until;
 };
 
 std::optional<RunState> ReadRunState(Connection& c, const Id& enrollment_id) {
   auto q = c.Prepare(sql::kRunState);
   q.Bind(enrollment_id);
   if (!q.Step()) return std::nullopt;
-  return RunState{q.Text(0), q.Text(1), q.OptText(2), q.OptInt(3), q.Text(4), q.OptText(5)};
+  return RunState{q.Text(0),   q.Text(1),    q.OptText(2), q.OptInt(3),
+                  q.Text(4),   q.OptText(5), q.OptText(6), q.OptText(7).value_or(""),
+                  q.OptTime(8)};
 }
 
 std::optional<Message> FindMessage(Connection& c, const Id& id) {
@@ -92,12 +138,17 @@ std::optional<Message> FindMessage(Connection& c, const Id& id) {
   return ReadMessage(q);
 }
 
-std::optional<Message> BeginOne(Connection& c, std::string_view node, const SendStart& start,
-                                Timestamp now) {
+std::optional<Message> BeginOne(Connection& c, MailboxGates& gates, std::string_view node,
+                                const SendStart& start, Timestamp now) {
   auto state = ReadRunState(c, start.enrollment_id);
   if (!state || state->enrollment_status != "active" || state->sequence_status != "active" ||
-      state->lease_owner != node || !state->lease_until || *state->lease_until <= ToMillis(now))
+      state->lease_owner != node || !state->lease_until || *state->lease_until <= ToMillis(now) ||
+      !state->mailbox_id)
     return std::nullopt;
+  // The mailbox's limits are the last word, here in the transaction that records the send:
+  // a claim made on another node, or before the limit was lowered, cannot pass them.
+  MailboxGate* gate = gates.Of(*state->mailbox_id);
+  if (!gate || !gates.TryBegin(*gate, FromMillis(*state->lease_until))) return std::nullopt;
   if (start.existing_message) {
     c.Prepare(
          "UPDATE messages SET attempts = attempts + 1 "
@@ -125,8 +176,8 @@ std::optional<Message> BeginOne(Connection& c, std::string_view node, const Send
     // and that cost more than the separate read.
     c.Prepare(
          "INSERT INTO messages (id, enrollment_id, step_id, message_id, subject, state, "
-         "attempts, created_at) VALUES (?, ?, ?, ?, ?, 'sending', 1, ?)")
-        .Bind(m.id, m.enrollment_id, m.step_id, m.message_id, m.subject, now)
+         "attempts, created_at, mailbox_id) VALUES (?, ?, ?, ?, ?, 'sending', 1, ?, ?)")
+        .Bind(m.id, m.enrollment_id, m.step_id, m.message_id, m.subject, now, *state->mailbox_id)
         .Run();
   } catch (const SqliteError& e) {
     if (!e.IsUniqueViolation()) throw;
@@ -151,16 +202,28 @@ struct Landing {
 class StepsCache {
  public:
   const std::vector<Step>& Of(Connection& c, const Id& sequence_id) {
-    auto it = steps_.find(sequence_id);
-    if (it == steps_.end()) {
-      std::optional<Sequence> seq = FindSequence(c, sequence_id);
-      it = steps_.emplace(sequence_id, seq ? std::move(seq->steps) : std::vector<Step>{}).first;
-    }
-    return it->second;
+    return Load(c, sequence_id).steps;
+  }
+  const std::optional<SendSchedule>& ScheduleOf(Connection& c, const Id& sequence_id) {
+    return Load(c, sequence_id).schedule;
   }
 
  private:
-  std::map<Id, std::vector<Step>> steps_;
+  struct Entry {
+    std::vector<Step> steps;
+    std::optional<SendSchedule> schedule;
+  };
+  const Entry& Load(Connection& c, const Id& sequence_id) {
+    auto it = entries_.find(sequence_id);
+    if (it == entries_.end()) {
+      std::optional<Sequence> seq = FindSequence(c, sequence_id);
+      Entry e;
+      if (seq) e = Entry{std::move(seq->steps), std::move(seq->schedule)};
+      it = entries_.emplace(sequence_id, std::move(e)).first;
+    }
+    return it->second;
+  }
+  std::map<Id, Entry> entries_;
 };
 
 Landing AfterRan(Connection& c, StepsCache& steps, const RunState& e, const StepOutcome& o,
@@ -202,18 +265,31 @@ void FinishRun(Connection& c, const StepOutcome& o, const Landing& to, Timestamp
     SuppressBouncedAddress(c, *e, to.status_reason, now);
 }
 
-void RecordOne(Connection& c, StepsCache& steps, std::string_view node, const StepOutcome& o,
-               Timestamp now) {
+// Sends made from a mailbox in this recording transaction, for its limits and protection.
+struct Touched {
+  std::set<Id> mailboxes;
+};
+
+void RecordOne(Connection& c, StepsCache& steps, MailboxGates& gates, Touched& touched,
+               std::string_view node, const StepOutcome& o, Timestamp now) {
   if (o.message) {
+    // A bounce for bounce protection: refused for good, not withdrawn before it went out.
+    const bool bounced = o.message_state == MessageState::kFailed &&
+                         !o.response.starts_with(kWithdrawnResponsePrefix);
     c.Prepare(
          "UPDATE messages SET state = ?1, response = ?2, "
-         "sent_at = CASE WHEN ?1 = 'sent' THEN ?3 ELSE sent_at END "
+         "sent_at = CASE WHEN ?1 = 'sent' THEN ?3 ELSE sent_at END, bounced = ?6 "
          "WHERE id = ?4 AND enrollment_id = ?5")
-        .Bind(ToString(o.message_state), o.response, now, *o.message, o.enrollment_id)
+        .Bind(ToString(o.message_state), o.response, now, *o.message, o.enrollment_id,
+              bounced ? 1 : 0)
         .Run();
   }
   auto state = ReadRunState(c, o.enrollment_id);
   if (!state) return;
+  if (o.message && state->mailbox_id) {
+    touched.mailboxes.insert(*state->mailbox_id);
+    if (MailboxGate* gate = gates.Of(*state->mailbox_id)) gates.AfterOutcome(*gate);
+  }
   const bool held = state->lease_owner == node;
   if (state->enrollment_status != "active") {
     // Finished meanwhile (a user cancelled, a reply arrived): its status stands.
@@ -230,14 +306,18 @@ void RecordOne(Connection& c, StepsCache& steps, std::string_view node, const St
     return;
   }
   // A run ends an out-of-office pause that is over. One still ahead (the reply arrived while
-  // this send was in flight) keeps the next run from coming before it.
+  // this send was in flight) keeps the next run from coming before it. Then the sequence's
+  // window has the last word: the step goes at its next opening.
+  const Timestamp due = to.next_run_at.value_or(now);
+  Timestamp next = due;
+  const bool pause_ahead = state->paused_until && *state->paused_until > now;
+  if (pause_ahead) next = std::max(next, *state->paused_until);
+  next = NextSendTime(steps.ScheduleOf(c, state->sequence_id), state->contact_zone, next);
   c.Prepare(
-       "UPDATE enrollments SET last_step_id = ?1, "
-       "next_run_at = CASE WHEN paused_until > ?3 "
-       "THEN MAX(COALESCE(?2, next_run_at), paused_until) ELSE COALESCE(?2, next_run_at) END, "
+       "UPDATE enrollments SET last_step_id = ?1, next_run_at = ?2, due_at = ?5, "
        "paused_until = CASE WHEN paused_until > ?3 THEN paused_until ELSE NULL END, "
        "lease_owner = NULL, lease_until = NULL, updated_at = ?3 WHERE id = ?4")
-      .Bind(to.last_step_id, to.next_run_at, now, o.enrollment_id)
+      .Bind(to.last_step_id, next, now, o.enrollment_id, due)
       .Run();
   for (const std::string& cause : o.events)
     AppendEvent(c, o.enrollment_id, now, ToString(to.status), cause);
@@ -251,7 +331,8 @@ std::vector<ClaimedEnrollment> SqliteStore::ClaimDue(Timestamp now, std::string_
   auto claimed = Write<std::vector<ClaimedEnrollment>>(
       [&](Connection& c) -> Result<std::vector<ClaimedEnrollment>> {
         std::vector<ClaimedEnrollment> out;
-        for (const Candidate& cand : FindDue(c, now, limit)) {
+        MailboxGates gates(c, now);
+        for (const Candidate& cand : FindDue(c, gates, now, limit)) {
           c.Prepare(sql::kLease).Bind(node, lease_until, cand.pk).Run();
           out.push_back(LoadClaimed(c, cand.pk));
         }
@@ -275,7 +356,8 @@ std::vector<std::optional<Message>> SqliteStore::BeginSends(std::string_view nod
   auto begun = Write<std::vector<std::optional<Message>>>(
       [&](Connection& c) -> Result<std::vector<std::optional<Message>>> {
         std::vector<std::optional<Message>> out;
-        for (const SendStart& start : starts) out.push_back(BeginOne(c, node, start, now));
+        MailboxGates gates(c, now);
+        for (const SendStart& start : starts) out.push_back(BeginOne(c, gates, node, start, now));
         return out;
       });
   // On a storage failure nothing was written, so nothing may be sent.
@@ -295,7 +377,10 @@ void SqliteStore::RecordOutcomes(std::string_view node, const std::vector<StepOu
                                  Timestamp now) {
   auto done = Write<Ok>([&](Connection& c) -> Status {
     StepsCache steps;
-    for (const StepOutcome& o : outcomes) RecordOne(c, steps, node, o, now);
+    MailboxGates gates(c, now);
+    Touched touched;
+    for (const StepOutcome& o : outcomes) RecordOne(c, steps, gates, touched, node, o, now);
+    for (const Id& mailbox : touched.mailboxes) JudgeBounceRate(c, mailbox, now);
     return Ok{};
   });
   // The leases expire and the runs are retried with the same Message-IDs: nothing is lost.

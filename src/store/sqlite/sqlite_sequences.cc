@@ -1,5 +1,8 @@
 // Sequences: create, read, edit (with step remaps), pause/resume/complete, counts.
+#include <algorithm>
+
 #include "core/ids.h"
+#include "core/send_window.h"
 #include "store/sqlite/codec.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store_impl.h"
@@ -21,21 +24,67 @@ Result<std::vector<Step>> CheckedSteps(std::vector<Step> steps) {
   return steps;
 }
 
+// Other mailboxes of the same owner, each once, never the sequence's own.
+Status CheckRotation(Connection& c, const Id& own_mailbox, const Id& owner,
+                     const std::vector<Id>& rotation) {
+  for (std::size_t i = 0; i < rotation.size(); ++i) {
+    const Id& id = rotation[i];
+    auto m = FindMailbox(c, id);
+    const bool repeated = std::find(rotation.begin(), rotation.begin() + i, id) !=
+                          rotation.begin() + static_cast<std::ptrdiff_t>(i);
+    if (!m || m->owner_id != owner || id == own_mailbox || repeated)
+      return MakeError(ErrorKind::kInvalid, "invalid_rotation",
+                       "A rotation names other mailboxes of yours, each once.",
+                       {{"mailboxId", id}});
+  }
+  return Ok{};
+}
+
+// A changed window applies to every contact waiting in the sequence: its next run is judged
+// afresh from when its step fell due by the calendar (due_at), so a wider window brings it
+// forward and a narrower one moves it into the window.
+void RewindowEnrollments(Connection& c, const Id& sequence_id,
+                         const std::optional<SendSchedule>& schedule, Timestamp now) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> moves;
+  {
+    auto q = c.Prepare(
+        "SELECT pk, COALESCE(due_at, next_run_at), contact_timezone, next_run_at, paused_until "
+        "FROM enrollments INDEXED BY enrollments_list_status "
+        "WHERE sequence_id = ? AND status = 'active'");
+    q.Bind(sequence_id);
+    while (q.Step()) {
+      Timestamp due = q.Time(1);
+      if (auto paused = q.OptTime(4); paused && *paused > due) due = *paused;
+      const Timestamp next = NextSendTime(schedule, q.OptText(2).value_or(""), due);
+      if (ToMillis(next) != q.Int(3)) moves.emplace_back(q.Int(0), ToMillis(next));
+    }
+  }
+  for (const auto& [pk, next] : moves)
+    c.Prepare("UPDATE enrollments SET next_run_at = ?, updated_at = ? WHERE pk = ?")
+        .Bind(next, now, pk)
+        .Run();
+}
+
 }  // namespace
 
 Result<Sequence> SqliteStore::CreateSequence(const Sequence& sequence) {
   return Write<Sequence>([&](Connection& c) -> Result<Sequence> {
     auto steps = CheckedSteps(sequence.steps);
     if (!steps) return steps.error();
-    if (!FindMailbox(c, sequence.mailbox_id))
-      return MakeError(ErrorKind::kNotFound, "mailbox_not_found", "Mailbox not found.");
+    auto mailbox = FindMailbox(c, sequence.mailbox_id);
+    if (!mailbox) return MakeError(ErrorKind::kNotFound, "mailbox_not_found", "Mailbox not found.");
+    if (sequence.schedule)
+      if (auto st = ValidateSchedule(*sequence.schedule); !st) return st.error();
+    if (auto st = CheckRotation(c, mailbox->id, mailbox->owner_id, sequence.rotation); !st)
+      return st.error();
     Id id = sequence.id.empty() ? NewId("seq") : sequence.id;
     try {
       c.Prepare(
-           "INSERT INTO sequences (id, mailbox_id, name, status, steps, created_at, updated_at) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?)")
+           "INSERT INTO sequences (id, mailbox_id, name, status, steps, created_at, updated_at, "
+           "schedule, rotation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
           .Bind(id, sequence.mailbox_id, sequence.name, ToString(sequence.status),
-                StepsToJson(*steps), sequence.created_at, sequence.updated_at)
+                StepsToJson(*steps), sequence.created_at, sequence.updated_at,
+                ScheduleToJson(sequence.schedule), IdsToJson(sequence.rotation))
           .Run();
     } catch (const SqliteError& e) {
       if (!e.IsUniqueViolation()) throw;
@@ -75,9 +124,18 @@ Result<Sequence> SqliteStore::UpdateSequence(const Sequence& sequence, const Ste
     }
     auto steps = CheckedSteps(sequence.steps);
     if (!steps) return steps.error();
-    c.Prepare("UPDATE sequences SET name = ?, steps = ?, updated_at = ? WHERE id = ?")
-        .Bind(sequence.name, StepsToJson(*steps), now, sequence.id)
+    if (sequence.schedule)
+      if (auto st = ValidateSchedule(*sequence.schedule); !st) return st.error();
+    if (auto st = CheckRotation(c, current->mailbox_id, current->owner_id, sequence.rotation); !st)
+      return st.error();
+    c.Prepare(
+         "UPDATE sequences SET name = ?, steps = ?, updated_at = ?, schedule = ?, rotation = ? "
+         "WHERE id = ?")
+        .Bind(sequence.name, StepsToJson(*steps), now, ScheduleToJson(sequence.schedule),
+              IdsToJson(sequence.rotation), sequence.id)
         .Run();
+    if (sequence.schedule != current->schedule)
+      RewindowEnrollments(c, sequence.id, sequence.schedule, now);
     // Contacts mid-way continue after the nearest surviving step; finished ones stay as
     // they are. Their due time is kept: a step is never brought forward by an edit.
     for (const auto& [removed, replacement] : remap) {

@@ -148,6 +148,17 @@ Status SqliteStore::DeleteCredential(const std::string& token_hash) {
 
 // ---- mailboxes --------------------------------------------------------------------------------
 
+namespace {
+std::optional<std::int64_t> BouncePercent(const Mailbox& m) {
+  if (!m.bounce_protection) return std::nullopt;
+  return m.bounce_protection->max_percent;
+}
+std::optional<std::int64_t> BounceOverLast(const Mailbox& m) {
+  if (!m.bounce_protection) return std::nullopt;
+  return m.bounce_protection->over_last;
+}
+}  // namespace
+
 Result<Mailbox> SqliteStore::CreateMailbox(const Mailbox& mailbox) {
   return Write<Mailbox>([&](Connection& c) -> Result<Mailbox> {
     Mailbox m = mailbox;
@@ -155,9 +166,13 @@ Result<Mailbox> SqliteStore::CreateMailbox(const Mailbox& mailbox) {
     try {
       c.Prepare(
            "INSERT INTO mailboxes (id, owner_id, name, from_name, from_email, transport, smtp, "
-           "imap, daily_limit, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+           "imap, daily_limit, created_at, updated_at, timezone, send_gap_min_ms, "
+           "send_gap_max_ms, bounce_max_percent, bounce_over_last, judged_since) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
           .Bind(m.id, m.owner_id, m.name, m.from_name, m.from_email, ToString(m.transport),
-                SmtpToJson(m.smtp), ImapToJson(m.imap), m.daily_limit, m.created_at, m.updated_at)
+                SmtpToJson(m.smtp), ImapToJson(m.imap), m.daily_limit, m.created_at, m.updated_at,
+                m.timezone, m.send_gap.min_ms, m.send_gap.max_ms, BouncePercent(m),
+                BounceOverLast(m), m.created_at)
           .Run();
     } catch (const SqliteError& e) {
       if (e.IsForeignKeyViolation()) return NotFound("user_not_found", "User");
@@ -186,12 +201,16 @@ std::vector<Mailbox> SqliteStore::ListMailboxes(const Id& owner_id) {
 
 Result<Mailbox> SqliteStore::UpdateMailbox(const Mailbox& m) {
   return Write<Mailbox>([&](Connection& c) -> Result<Mailbox> {
-    // The owner and creation time never change.
+    // The owner and creation time never change; status changes only by pause and resume.
+    // send_after is worked out afresh: a raised limit or a shorter gap applies at once.
     c.Prepare(
          "UPDATE mailboxes SET name = ?, from_name = ?, from_email = ?, transport = ?, smtp = ?, "
-         "imap = ?, daily_limit = ?, updated_at = ? WHERE id = ?")
+         "imap = ?, daily_limit = ?, updated_at = ?, timezone = ?, send_gap_min_ms = ?, "
+         "send_gap_max_ms = ?, bounce_max_percent = ?, bounce_over_last = ?, send_after = 0 "
+         "WHERE id = ?")
         .Bind(m.name, m.from_name, m.from_email, ToString(m.transport), SmtpToJson(m.smtp),
-              ImapToJson(m.imap), m.daily_limit, m.updated_at, m.id)
+              ImapToJson(m.imap), m.daily_limit, m.updated_at, m.timezone, m.send_gap.min_ms,
+              m.send_gap.max_ms, BouncePercent(m), BounceOverLast(m), m.id)
         .Run();
     if (c.Changes() == 0) return NotFound("mailbox_not_found", "Mailbox");
     return *FindMailbox(c, m.id);
@@ -201,9 +220,12 @@ Result<Mailbox> SqliteStore::UpdateMailbox(const Mailbox& m) {
 Status SqliteStore::DeleteMailbox(const Id& id) {
   return Write<Ok>([&](Connection& c) -> Status {
     if (!FindMailbox(c, id)) return NotFound("mailbox_not_found", "Mailbox");
+    // Its own sequences' contacts, and contacts of other sequences that rotation pinned to it.
     auto busy = c.Prepare(
-        "SELECT 1 FROM sequences s WHERE s.mailbox_id = ? AND EXISTS (SELECT 1 FROM "
-        "enrollments e WHERE e.sequence_id = s.id AND e.status = 'active') LIMIT 1");
+        "SELECT 1 FROM sequences s WHERE s.mailbox_id = ?1 AND EXISTS (SELECT 1 FROM "
+        "enrollments e WHERE e.sequence_id = s.id AND e.status = 'active') "
+        "UNION ALL SELECT 1 FROM enrollments e INDEXED BY enrollments_mailbox_due "
+        "WHERE e.mailbox_id = ?1 AND e.status = 'active' LIMIT 1");
     busy.Bind(id);
     if (busy.Step())
       return MakeError(ErrorKind::kConflict, "mailbox_in_use",

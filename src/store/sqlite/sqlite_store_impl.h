@@ -37,6 +37,9 @@ class SqliteStore final : public Store {
   std::vector<Mailbox> ListMailboxes(const Id& owner_id) override;
   Result<Mailbox> UpdateMailbox(const Mailbox& mailbox) override;
   Status DeleteMailbox(const Id& id) override;
+  Result<MailboxUsage> GetMailboxUsage(const Id& mailbox_id, Timestamp now) override;
+  Result<Mailbox> PauseMailbox(const Id& mailbox_id, Timestamp now) override;
+  Result<Mailbox> ResumeMailbox(const Id& mailbox_id, Timestamp now) override;
 
   Result<Sequence> CreateSequence(const Sequence& sequence) override;
   std::optional<Sequence> GetSequence(const Id& id) override;

@@ -223,9 +223,9 @@ TEST(SqliteStore, SchedulerQueriesUseTheirIndexes) {
   ASSERT_TRUE(OpenSqliteStore(file).ok());
   auto conn = sqlite::Connection::Open(file, {});
   const char* queries[] = {
-      sqlite::sql::kDueSequences, sqlite::sql::kDueInSequence, sqlite::sql::kExpiredLeases,
-      sqlite::sql::kNextWake,     sqlite::sql::kRunState,      sqlite::sql::kReleaseNode,
-      sqlite::sql::kLease,        sqlite::sql::kStillSendable, sqlite::sql::kFinishRun};
+      sqlite::sql::kDueLanes, sqlite::sql::kDueInLane,     sqlite::sql::kExpiredLeases,
+      sqlite::sql::kNextWake, sqlite::sql::kRunState,      sqlite::sql::kReleaseNode,
+      sqlite::sql::kLease,    sqlite::sql::kStillSendable, sqlite::sql::kFinishRun};
   const std::string renew = std::string(sqlite::sql::kRenewLeasesPrefix) + "?, ?)";
   std::vector<const char*> all(std::begin(queries), std::end(queries));
   all.push_back(renew.c_str());
@@ -239,7 +239,8 @@ TEST(SqliteStore, SchedulerQueriesUseTheirIndexes) {
       std::string line = plan.substr(at, plan.find('\n', at) - at);
       std::string table = line.substr(5, line.find(' ', 5) - 5);
       // Scanning a partial index of leased rows is fine: only running work is in it.
-      // (Scanning a materialized subquery result is fine too: one row per sequence.)
+      // (Scanning the lanes, or a materialized subquery result, is fine too: one row per
+      // sequence and mailbox.)
       if (table == "e" || table == "enrollments" || table == "s" || table == "sequences") {
         EXPECT_NE(line.find("USING INDEX enrollments_lease_"), std::string::npos) << line;
       }
@@ -296,15 +297,10 @@ TEST(SqliteStore, SecretsSurviveAReopenAndAreSharedByEveryNode) {
 
 TEST(SqliteStore, MigratesAVersion1DatabaseToSecrets) {
   fs::path file = TempDir::NewFile();
-  ASSERT_TRUE(OpenSqliteStore(file).ok());
   {
-    // Back to what a release with only migration 1 left behind.
+    // What a release with only migration 1 left behind.
     auto conn = sqlite::Connection::Open(file, {});
-    conn->Exec(
-        "DROP TABLE secrets; DROP INDEX enrollments_active_email; "
-        "DROP TABLE imap_cursors; DROP TABLE imap_status; DROP INDEX enrollments_email; "
-        "ALTER TABLE enrollments DROP COLUMN paused_until; "
-        "DELETE FROM schema_version WHERE version > 1");
+    ASSERT_EQ(sqlite::MigrateTo(*conn, 1), 1);
   }
   auto store = OpenSqliteStore(file);
   ASSERT_TRUE(store.ok());
@@ -316,6 +312,60 @@ TEST(SqliteStore, MigratesAVersion1DatabaseToSecrets) {
             sqlite::LatestSchemaVersion());
   // Stored as hex text, readable with the sqlite3 shell.
   EXPECT_EQ(Scalar(*conn, "SELECT length(value) FROM secrets WHERE name = 'unsubscribe'"), 64);
+}
+
+}  // namespace
+}  // namespace mailmark
+
+namespace mailmark {
+namespace {
+
+// A database from before sending limits (schema 5) with a contact mid-way: after the upgrade
+// the contact is pinned to its sequence's mailbox, its lane exists, it is claimed as before,
+// and its earlier sends count for its mailbox's bounce protection.
+TEST(SqliteStore, MigratesADatabaseWithContactsToSendingLimits) {
+  fs::path file = TempDir::NewFile();
+  {
+    auto conn = sqlite::Connection::Open(file, {});
+    ASSERT_EQ(sqlite::MigrateTo(*conn, 5), 5);
+    conn->Exec(
+        "INSERT INTO users VALUES ('usr_1', 'alice', '', 0);"
+        "INSERT INTO mailboxes (id, owner_id, name, from_name, from_email, transport, "
+        "  daily_limit, created_at, updated_at) "
+        "  VALUES ('mbx_1', 'usr_1', 'Sales', 'A', 'a@x.test', 'outbox', 5, 0, 0);"
+        "INSERT INTO sequences VALUES ('seq_1', 'mbx_1', 'S', 'active', "
+        "  '[{\"id\":\"s1\",\"type\":\"send_email\",\"subject\":\"Hi\",\"html\":\"<p>x</p>\"},"
+        "    {\"id\":\"s2\",\"type\":\"send_email\",\"subject\":\"\",\"html\":\"<p>y</p>\"}]', 0, "
+        "0);"
+        "INSERT INTO enrollments (id, sequence_id, contact_email, status, last_step_id, "
+        "  next_run_at, created_at, updated_at) "
+        "  VALUES ('enr_1', 'seq_1', 'bob@example.com', 'active', 's1', 1000, 0, 0);"
+        "INSERT INTO messages (id, enrollment_id, step_id, message_id, subject, state, "
+        "  response, created_at, sent_at) VALUES ('msg_1', 'enr_1', 's1', '<m1@x.test>', 'Hi', "
+        "  'failed', '550 no', 10, NULL);");
+  }
+  auto opened = OpenSqliteStore(file);
+  ASSERT_TRUE(opened.ok());
+  Store& store = **opened;
+  auto e = store.GetEnrollment("enr_1");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->mailbox_id, "mbx_1");
+  auto m = store.GetMailbox("mbx_1");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->timezone, "UTC");
+  EXPECT_EQ(m->status, MailboxStatus::kActive);
+  ASSERT_TRUE(m->bounce_protection);
+  EXPECT_EQ(*m->bounce_protection, (BounceProtection{10, 50}));
+  EXPECT_EQ(store.GetSequence("seq_1")->rotation, std::vector<Id>{});
+  EXPECT_FALSE(store.GetSequence("seq_1")->schedule);
+  auto usage = store.GetMailboxUsage("mbx_1", FromMillis(2000));
+  ASSERT_TRUE(usage.ok());
+  EXPECT_EQ(usage->recent_sends, 1);
+  EXPECT_EQ(usage->recent_bounced, 1);
+  auto claimed = store.ClaimDue(FromMillis(2000), "n", FromMillis(62'000), 10);
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].enrollment.id, "enr_1");
+  EXPECT_EQ(store.FindSentMessage("<m1@x.test>")->mailbox_id, "mbx_1");
 }
 
 }  // namespace

@@ -5,4 +5,4 @@ export { mailboxApi } from './mailboxes';
 export { sequenceApi } from './sequences';
 export { enrollmentApi } from './enrollments';
 export type * from './types';
-export { ENROLLMENT_STATUSES } from './types';
+export { ENROLLMENT_STATUSES, WEEKDAYS } from './types';

@@ -10,6 +10,8 @@ export const mailboxApi = {
   create: (input: MailboxInput) => request<Mailbox>('/mailboxes', { method: 'POST', json: input }),
   update: (mailboxId: string, input: MailboxInput) =>
     request<Mailbox>(id(mailboxId), { method: 'PATCH', json: input }),
+  pause: (mailboxId: string) => request<Mailbox>(`${id(mailboxId)}/pause`, { method: 'POST' }),
+  resume: (mailboxId: string) => request<Mailbox>(`${id(mailboxId)}/resume`, { method: 'POST' }),
   remove: (mailboxId: string) => request<void>(id(mailboxId), { method: 'DELETE' }),
   outbox: (mailboxId: string, limit: number, offset: number, signal?: AbortSignal) =>
     request<OutboxPage>(`${id(mailboxId)}/outbox`, { query: { limit, offset }, signal }),

@@ -7,7 +7,7 @@ import type {
   ImportResult,
   Sequence,
   SequenceInput,
-  Step,
+  SequencePatch,
 } from './types';
 
 const id = (sequenceId: string) => `/sequences/${encodeURIComponent(sequenceId)}`;
@@ -30,7 +30,7 @@ export const sequenceApi = {
       json: input,
     }),
   get: (sequenceId: string, signal?: AbortSignal) => request<Sequence>(id(sequenceId), { signal }),
-  update: (sequenceId: string, patch: { name?: string; steps?: Step[] }) =>
+  update: (sequenceId: string, patch: SequencePatch) =>
     request<Sequence>(id(sequenceId), { method: 'PATCH', json: patch }),
   pause: (sequenceId: string) => request<Sequence>(`${id(sequenceId)}/pause`, { method: 'POST' }),
   resume: (sequenceId: string) =>

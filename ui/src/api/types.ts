@@ -36,6 +36,22 @@ export interface ImapStatus {
   at: string;
 }
 
+// A random pause between two emails of one mailbox, in milliseconds ({0, 0}: none).
+export interface SendGap {
+  minMs: number;
+  maxMs: number;
+}
+
+// The mailbox pauses itself once it has made `overLast` sends and more than `maxPercent` % of
+// its last `overLast` sends bounced.
+export interface BounceProtection {
+  maxPercent: number;
+  overLast: number;
+}
+
+export type MailboxStatus = 'active' | 'paused';
+export type MailboxPauseReason = 'manual' | 'bounce_rate';
+
 export interface Mailbox {
   id: string;
   name: string;
@@ -43,8 +59,24 @@ export interface Mailbox {
   fromEmail: string;
   transport: Transport;
   imap: ImapSettings | null;
+  // At most this many emails per calendar day in `timezone` (retries count); null: none.
   dailyLimit: number | null;
+  // IANA name or "UTC±HH:MM": the mailbox's day starts at its local midnight.
+  timezone: string;
+  sendGap: SendGap;
+  bounceProtection: BounceProtection | null;
   imapStatus?: ImapStatus | null;
+  // Read-only.
+  status: MailboxStatus;
+  pausedReason: MailboxPauseReason | null;
+  pausedAt: string | null;
+  // Set when bounce protection paused it: `bounced` of the last `sends` sends.
+  bounceFigures: { bounced: number; sends: number } | null;
+  sentToday: number;
+  limitResetsAt: string; // the next local midnight
+  // Bounce protection's current window.
+  recentSends: number;
+  recentBounced: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -64,6 +96,9 @@ export interface MailboxInput {
   transport?: TransportInput;
   imap?: ImapInput | null;
   dailyLimit?: number | null;
+  timezone?: string;
+  sendGap?: SendGap;
+  bounceProtection?: BounceProtection | null;
 }
 
 export type SequenceStatus = 'active' | 'paused' | 'completed';
@@ -101,12 +136,30 @@ export interface StepStat {
   bounced: number;
 }
 
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+export const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+// A weekly sending window: sends go out only on `days`, from `from` (inclusive) to `to`
+// (exclusive, "24:00" allowed), local time in `timezone` — or in each contact's own zone (its
+// merge field "timezone") with useContactTimezone.
+export interface SendSchedule {
+  timezone: string;
+  days: Weekday[];
+  from: string; // "HH:MM"
+  to: string;
+  useContactTimezone: boolean;
+}
+
 export interface Sequence {
   id: string;
   mailboxId: string;
   name: string;
   status: SequenceStatus;
   steps: Step[];
+  // null: send any time.
+  schedule: SendSchedule | null;
+  // Other mailboxes of the same owner the sequence also sends from.
+  rotation: string[];
   counts: EnrollmentCounts;
   stepStats?: StepStat[];
   createdAt: string;
@@ -116,6 +169,15 @@ export interface Sequence {
 export interface SequenceInput {
   name: string;
   steps: Step[];
+  schedule?: SendSchedule | null;
+  rotation?: string[];
+}
+
+export interface SequencePatch {
+  name?: string;
+  steps?: Step[];
+  schedule?: SendSchedule | null;
+  rotation?: string[];
 }
 
 export interface Enrollment {
@@ -126,7 +188,12 @@ export interface Enrollment {
   status: EnrollmentStatus;
   statusReason?: string;
   currentStepId: string | null;
+  // When it will really be sent at the earliest, windows and limits included.
   nextRunAt: string | null;
+  // The mailbox it sends from (rotation pins it at enrollment).
+  mailboxId: string;
+  // The zone its sends are judged in (the contact's or the schedule's); null without a schedule.
+  sendTimezone: string | null;
   pausedUntil?: string | null;
   createdAt: string;
   updatedAt: string;

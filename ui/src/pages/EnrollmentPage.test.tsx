@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { EnrollmentDetail } from '../api/types';
 import { apiError, mockApi } from '../test/fetchMock';
-import { enrollment, sequence } from '../test/fixtures';
+import { enrollment, mailbox, sequence } from '../test/fixtures';
 import { renderAtRoute } from '../test/render';
 import { EnrollmentPage } from './EnrollmentPage';
 
@@ -25,6 +25,7 @@ describe('enrollment page', () => {
     mockApi([
       { path: '/api/enrollments/enr_1', body: detail },
       { path: '/api/sequences/seq_1', body: sequence },
+      { path: '/api/mailboxes/mbx_1', body: mailbox },
       { method: 'POST', path: '/api/enrollments/enr_1/cancel', body: cancelled },
     ]);
     renderPage();
@@ -50,5 +51,21 @@ describe('enrollment page', () => {
     renderPage();
     await userEvent.click(await screen.findByRole('button', { name: 'Mark as replied' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('already completed');
+  });
+
+  it('names the mailbox it sends from and the next send on the contact’s clock', async () => {
+    mockApi([
+      {
+        path: '/api/enrollments/enr_1',
+        body: { ...detail, mailboxId: 'mbx_2', sendTimezone: 'America/Chicago', nextRunAt: '2030-01-08T15:00:00Z' },
+      },
+      { path: '/api/sequences/seq_1', body: { ...sequence, rotation: ['mbx_2'] } },
+      { path: '/api/mailboxes/mbx_2', body: { ...mailbox, id: 'mbx_2', name: 'Support', status: 'paused', pausedReason: 'manual' } },
+    ]);
+    renderPage();
+    const link = await screen.findByRole('link', { name: 'Support' });
+    expect(link).toHaveAttribute('href', '/mailboxes/mbx_2/sequences');
+    expect(link.parentElement).toHaveTextContent('Supportpaused');
+    expect(screen.getByText(/^Tue, Jan 8,? 9:00\sAM \(America\/Chicago\)$/)).toBeInTheDocument();
   });
 });

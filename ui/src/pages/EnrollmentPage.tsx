@@ -1,8 +1,9 @@
 import { Paper, Stack, Title } from '@mantine/core';
 import { useParams } from 'react-router';
 import { enrollmentApi } from '../api/enrollments';
+import { mailboxApi } from '../api/mailboxes';
 import { sequenceApi } from '../api/sequences';
-import type { EnrollmentDetail } from '../api/types';
+import type { EnrollmentDetail, Mailbox } from '../api/types';
 import { LoadedView } from '../components/LoadedView';
 import { PageHeader } from '../components/PageHeader';
 import { StatusBadge } from '../components/StatusBadge';
@@ -19,10 +20,22 @@ export function EnrollmentPage() {
     (signal) => (sequenceId ? sequenceApi.get(sequenceId, signal) : Promise.resolve(null)),
     [sequenceId],
   );
+  const mailboxId = detail.data?.mailboxId;
+  const mailbox = useLoad(
+    (signal) => (mailboxId ? mailboxApi.get(mailboxId, signal) : Promise.resolve(null)),
+    [mailboxId],
+  );
 
   return (
     <LoadedView loaded={detail} loadingLabel="Loading the enrollment…">
-      {(e) => <EnrollmentView detail={e} sequenceName={sequence.data?.name} onChanged={detail.setData} />}
+      {(e) => (
+        <EnrollmentView
+          detail={e}
+          sequenceName={sequence.data?.name}
+          mailbox={mailbox.data}
+          onChanged={detail.setData}
+        />
+      )}
     </LoadedView>
   );
 }
@@ -30,10 +43,11 @@ export function EnrollmentPage() {
 interface ViewProps {
   detail: EnrollmentDetail;
   sequenceName: string | undefined;
+  mailbox: Mailbox | null | undefined;
   onChanged: (e: EnrollmentDetail) => void;
 }
 
-function EnrollmentView({ detail: e, sequenceName, onChanged }: ViewProps) {
+function EnrollmentView({ detail: e, sequenceName, mailbox, onChanged }: ViewProps) {
   return (
     <>
       <PageHeader
@@ -47,7 +61,7 @@ function EnrollmentView({ detail: e, sequenceName, onChanged }: ViewProps) {
         actions={<EnrollmentActions enrollment={e} onChanged={onChanged} />}
       />
       <Stack gap="lg">
-        <EnrollmentFacts detail={e} />
+        <EnrollmentFacts detail={e} mailbox={mailbox} />
         <Paper withBorder p="md" radius="md">
           <Title order={3} size="h4" mb="sm">
             Timeline

@@ -1,4 +1,4 @@
-import { Tabs, Text } from '@mantine/core';
+import { Badge, Tabs, Text } from '@mantine/core';
 import { Navigate, useNavigate, useParams } from 'react-router';
 import { mailboxApi } from '../api/mailboxes';
 import type { Mailbox } from '../api/types';
@@ -46,6 +46,13 @@ function MailboxTabs({ mailbox: m, tab, onTab, onSaved }: TabsProps) {
     <>
       <PageHeader
         title={m.name}
+        badge={
+          m.status === 'paused' ? (
+            <Badge color="red" variant="filled" radius="sm" title={m.pausedReason === 'bounce_rate' ? 'Paused by bounce protection' : 'Paused by hand'}>
+              paused
+            </Badge>
+          ) : undefined
+        }
         crumbs={[{ label: 'Mailboxes', to: '/mailboxes' }, { label: m.name }]}
       />
       <Text c="dimmed" size="sm" mt={-8} mb="md" style={{ overflowWrap: 'anywhere' }}>

@@ -58,4 +58,24 @@ describe('mailboxes page', () => {
     await ue.click(within(dialog).getByRole('button', { name: 'Create mailbox' }));
     expect(await within(dialog).findByText('fromEmail is not a valid address.')).toBeInTheDocument();
   });
+
+  it('marks a paused mailbox in the list, with today’s count beside the limit', async () => {
+    mockApi([
+      {
+        path: '/api/mailboxes',
+        body: {
+          mailboxes: [
+            mailbox,
+            { ...mailbox, id: 'mbx_2', name: 'Support', status: 'paused', pausedReason: 'bounce_rate', dailyLimit: null },
+          ],
+        },
+      },
+    ]);
+    renderAtRoute(<MailboxesPage />, '/mailboxes', '/mailboxes');
+    const rows = within(await screen.findByRole('table', { name: 'Mailboxes' })).getAllByRole('row');
+    expect(rows[1]).not.toHaveTextContent('paused');
+    expect(rows[1]).toHaveTextContent('200 (12 sent today)');
+    expect(within(rows[2]!).getByText('paused').closest('[title]')).toHaveAttribute('title', 'Paused by bounce protection');
+    expect(rows[2]).toHaveTextContent('No limit');
+  });
 });

@@ -122,4 +122,37 @@ describe('step builder', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Create sequence' }));
     expect(await screen.findByText('Step 1: A send_email step needs an html body.')).toBeInTheDocument();
   });
+
+  it('sends the optional sending schedule on creation, and says delays count calendar time', async () => {
+    const api = mockApi([
+      { method: 'POST', path: '/api/mailboxes/mbx_1/sequences', status: 201, body: { id: 'seq_9' } },
+    ]);
+    renderBuilder();
+    const ue = userEvent.setup();
+    expect(screen.getByText(/Delays count calendar time, nights and weekends included/)).toBeInTheDocument();
+    setValue(screen.getByLabelText('Sequence name'), 'Cold outreach');
+    setValue(within(step(1)).getByLabelText('Subject'), 'Hi');
+    setValue(within(step(1)).getByLabelText('HTML body'), '<p>Hi</p>');
+    await ue.click(screen.getByRole('radio', { name: 'Only inside a weekly window' }));
+    expect(screen.getByText(/a 3-day delay that ends on a Saturday waits for Monday’s opening/)).toBeInTheDocument();
+
+    // An empty window is refused before anything is sent.
+    for (const day of ['Mon', 'Tue', 'Wed', 'Thu', 'Fri']) fireEvent.click(screen.getByRole('checkbox', { name: day }));
+    await ue.click(screen.getByRole('button', { name: 'Create sequence' }));
+    expect(screen.getByText('Pick at least one day.')).toBeInTheDocument();
+    expect(api.calls.filter((c) => c.method === 'POST')).toHaveLength(0);
+
+    await ue.click(screen.getByRole('checkbox', { name: 'Sat' }));
+    await ue.selectOptions(screen.getByLabelText('Start time'), '10:30');
+    await ue.selectOptions(screen.getByLabelText('End time'), '14:00');
+    setValue(screen.getByRole('textbox', { name: 'Time zone' }), 'Europe/Berlin');
+    await ue.click(screen.getByRole('button', { name: 'Create sequence' }));
+    await waitFor(() => expect(screen.getByText('elsewhere')).toBeInTheDocument());
+    expect(api.calls.find((c) => c.method === 'POST')?.body).toEqual({
+      name: 'Cold outreach',
+      steps: [{ type: 'send_email', subject: 'Hi', html: '<p>Hi</p>' }],
+      schedule: { timezone: 'Europe/Berlin', days: ['sat'], from: '10:30', to: '14:00', useContactTimezone: false },
+    });
+    // The whole builder re-renders at each change: slow on a loaded machine.
+  }, 15_000);
 });

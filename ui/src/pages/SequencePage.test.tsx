@@ -10,6 +10,7 @@ const renderPage = () => renderAtRoute(<SequencePage />, '/sequences/:sequenceId
 const base = [
   { path: '/api/sequences/seq_1', body: sequence },
   { path: '/api/mailboxes/mbx_1', body: mailbox },
+  { path: '/api/mailboxes', body: { mailboxes: [mailbox] } },
   { path: /^\/api\/sequences\/seq_1\/enrollments/, body: { enrollments: [enrollment(1)], nextCursor: 'c2' } },
 ];
 

@@ -1,10 +1,10 @@
-import { Alert, Button, Group, Stack, Title } from '@mantine/core';
+import { Alert, Button, Group, SimpleGrid, Stack, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useCallback, useState } from 'react';
 import { useParams } from 'react-router';
 import { mailboxApi } from '../api/mailboxes';
 import { sequenceApi } from '../api/sequences';
-import type { Sequence } from '../api/types';
+import type { Mailbox, Sequence } from '../api/types';
 import { LoadedView } from '../components/LoadedView';
 import { PageHeader } from '../components/PageHeader';
 import { StatusBadge } from '../components/StatusBadge';
@@ -12,10 +12,12 @@ import { EnrollContactModal } from '../features/enrollments/EnrollContactModal';
 import { EnrollmentsPanel } from '../features/enrollments/EnrollmentsPanel';
 import { CsvImportModal } from '../features/import/CsvImportModal';
 import { CountsBar } from '../features/sequence/CountsBar';
+import { RotationCard } from '../features/sequence/RotationCard';
+import { ScheduleCard } from '../features/sequence/ScheduleCard';
 import { SequenceActions } from '../features/sequence/SequenceActions';
 import { StepsEditPanel } from '../features/sequence/StepsEditPanel';
 import { StepsOverview } from '../features/sequence/StepsOverview';
-import { useLoad } from '../hooks/useLoad';
+import { useLoad, type Loaded } from '../hooks/useLoad';
 
 export function SequencePage() {
   const { sequenceId = '' } = useParams();
@@ -25,6 +27,8 @@ export function SequencePage() {
     (signal) => (mailboxId ? mailboxApi.get(mailboxId, signal) : Promise.resolve(null)),
     [mailboxId],
   );
+  // The owner's mailboxes: the rotation's choices, and the names of the enrollments' senders.
+  const mailboxes = useLoad((signal) => mailboxApi.list(signal), []);
 
   return (
     <LoadedView loaded={sequence} loadingLabel="Loading the sequence…">
@@ -32,6 +36,7 @@ export function SequencePage() {
         <SequenceView
           sequence={s}
           mailboxName={mailbox.data?.name}
+          mailboxes={mailboxes}
           onChanged={sequence.setData}
           reload={sequence.reload}
         />
@@ -43,11 +48,12 @@ export function SequencePage() {
 interface ViewProps {
   sequence: Sequence;
   mailboxName: string | undefined;
+  mailboxes: Loaded<Mailbox[]>;
   onChanged: (s: Sequence) => void;
   reload: () => void;
 }
 
-function SequenceView({ sequence: s, mailboxName, onChanged, reload }: ViewProps) {
+function SequenceView({ sequence: s, mailboxName, mailboxes, onChanged, reload }: ViewProps) {
   const mailboxPath = `/mailboxes/${encodeURIComponent(s.mailboxId)}/sequences`;
   return (
     <>
@@ -61,18 +67,19 @@ function SequenceView({ sequence: s, mailboxName, onChanged, reload }: ViewProps
         ]}
         actions={<SequenceActions sequence={s} onChanged={onChanged} />}
       />
-      <SequenceBody sequence={s} onChanged={onChanged} reload={reload} />
+      <SequenceBody sequence={s} mailboxes={mailboxes} onChanged={onChanged} reload={reload} />
     </>
   );
 }
 
 interface BodyProps {
   sequence: Sequence;
+  mailboxes: Loaded<Mailbox[]>;
   onChanged: (s: Sequence) => void;
   reload: () => void;
 }
 
-function SequenceBody({ sequence, onChanged, reload }: BodyProps) {
+function SequenceBody({ sequence, mailboxes, onChanged, reload }: BodyProps) {
   const [editing, setEditing] = useState(false);
   const [enrolling, setEnrolling] = useState(false);
   const [importing, setImporting] = useState(false);
@@ -120,6 +127,12 @@ function SequenceBody({ sequence, onChanged, reload }: BodyProps) {
         )}
       </section>
 
+      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+        {/* Keyed by the sequence: the drafts start again when another sequence opens. */}
+        <ScheduleCard key={`schedule-${sequence.id}`} sequence={sequence} onChanged={onChanged} />
+        <RotationCard key={`rotation-${sequence.id}`} sequence={sequence} mailboxes={mailboxes} onChanged={onChanged} />
+      </SimpleGrid>
+
       <section aria-labelledby="enrollments-title">
         <Group justify="space-between" mb="xs">
           <Title order={3} id="enrollments-title">
@@ -136,7 +149,12 @@ function SequenceBody({ sequence, onChanged, reload }: BodyProps) {
             </Group>
           )}
         </Group>
-        <EnrollmentsPanel sequence={sequence} refreshKey={refreshKey} onFieldsSeen={onFieldsSeen} />
+        <EnrollmentsPanel
+          sequence={sequence}
+          mailboxes={mailboxes.data}
+          refreshKey={refreshKey}
+          onFieldsSeen={onFieldsSeen}
+        />
       </section>
 
       <EnrollContactModal

@@ -1,8 +1,10 @@
 import type { ReactNode } from 'react';
-import { SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import type { EnrollmentDetail } from '../../api/types';
+import { Anchor, Badge, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Link } from 'react-router';
+import type { EnrollmentDetail, Mailbox } from '../../api/types';
 import { TimeText } from '../../components/TimeText';
 import { describeCause } from '../../lib/timeline';
+import { DueTime } from '../enrollments/DueTime';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -15,7 +17,13 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-export function EnrollmentFacts({ detail }: { detail: EnrollmentDetail }) {
+interface Props {
+  detail: EnrollmentDetail;
+  // The mailbox it sends from, once loaded.
+  mailbox?: Mailbox | null;
+}
+
+export function EnrollmentFacts({ detail, mailbox }: Props) {
   const fields = Object.entries(detail.mergeFields);
   return (
     <Stack gap="md">
@@ -24,8 +32,27 @@ export function EnrollmentFacts({ detail }: { detail: EnrollmentDetail }) {
           <TimeText value={detail.createdAt} />
         </Fact>
         <Fact label="Next step due">
-          <TimeText value={detail.nextRunAt} relative />
+          <DueTime value={detail.nextRunAt} zone={detail.sendTimezone} />
         </Fact>
+        {detail.mailboxId && (
+          <Fact label="Sends from">
+            <Group gap={6} wrap="wrap">
+              <Anchor
+                component={Link}
+                to={`/mailboxes/${encodeURIComponent(detail.mailboxId)}/sequences`}
+                size="sm"
+                style={{ overflowWrap: 'anywhere' }}
+              >
+                {mailbox?.name ?? detail.mailboxId}
+              </Anchor>
+              {mailbox?.status === 'paused' && (
+                <Badge color="red" variant="light" size="sm">
+                  paused
+                </Badge>
+              )}
+            </Group>
+          </Fact>
+        )}
         {detail.pausedUntil && (
           <Fact label="Held until (out of office)">
             <TimeText value={detail.pausedUntil} relative />

@@ -12,6 +12,8 @@ const detail: EnrollmentDetail = {
   status: 'replied',
   currentStepId: null,
   nextRunAt: null,
+  mailboxId: 'mbx_1',
+  sendTimezone: null,
   createdAt: '2024-05-01T10:00:00Z',
   updatedAt: '2024-05-05T10:00:00Z',
   // The server lists messages and history separately; the timeline interleaves them.

@@ -4,7 +4,7 @@ import { Button, Group, Stack, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { sequenceApi } from '../../api/sequences';
-import type { EnrollmentStatus, Sequence } from '../../api/types';
+import type { EnrollmentStatus, Mailbox, Sequence } from '../../api/types';
 import { LoadedView } from '../../components/LoadedView';
 import { useLoad } from '../../hooks/useLoad';
 import { EnrollmentFilters } from './EnrollmentFilters';
@@ -14,11 +14,13 @@ export const PAGE_SIZE = 25;
 
 interface Props {
   sequence: Sequence;
+  // The owner's mailboxes, to name the one each contact gets its emails from.
+  mailboxes?: Mailbox[];
   refreshKey: number;
   onFieldsSeen?: (keys: string[]) => void;
 }
 
-export function EnrollmentsPanel({ sequence, refreshKey, onFieldsSeen }: Props) {
+export function EnrollmentsPanel({ sequence, mailboxes, refreshKey, onFieldsSeen }: Props) {
   const [status, setStatus] = useState<EnrollmentStatus | ''>('');
   const [search, setSearch] = useState('');
   const [debounced] = useDebouncedValue(search.trim(), 300);
@@ -60,7 +62,15 @@ export function EnrollmentsPanel({ sequence, refreshKey, onFieldsSeen }: Props) 
             : { title: 'No contacts enrolled yet', text: 'Enroll a contact or import a CSV file.' }
         }
       >
-        {(data) => <EnrollmentsTable enrollments={data.enrollments} steps={sequence.steps} />}
+        {(data) => (
+          <EnrollmentsTable
+            enrollments={data.enrollments}
+            steps={sequence.steps}
+            // A contact enrolled while a rotation was set keeps its mailbox after it is removed.
+            showMailbox={(sequence.rotation ?? []).length > 0 || data.enrollments.some((e) => e.mailboxId && e.mailboxId !== sequence.mailboxId)}
+            mailboxes={mailboxes}
+          />
+        )}
       </LoadedView>
       <Group justify="space-between">
         <Text size="sm" c="dimmed">

@@ -1,26 +1,29 @@
 import { Anchor, Table, Text } from '@mantine/core';
 import { Link } from 'react-router';
-import type { Enrollment, Step } from '../../api/types';
+import type { Enrollment, Mailbox, Step } from '../../api/types';
 import { ListTable } from '../../components/ListTable';
 import { StatusBadge } from '../../components/StatusBadge';
 import { TimeText } from '../../components/TimeText';
 import { describeCause } from '../../lib/timeline';
-
-const COLUMNS = ['Contact', 'Status', 'Next step', 'Due', 'Enrolled'];
+import { DueTime, mailboxLabel } from './DueTime';
 
 interface Props {
   enrollments: Enrollment[];
   steps: Step[];
+  // With a rotation, a column says which mailbox each contact gets its emails from.
+  showMailbox?: boolean;
+  mailboxes?: Mailbox[];
 }
 
-export function EnrollmentsTable({ enrollments, steps }: Props) {
+export function EnrollmentsTable({ enrollments, steps, showMailbox = false, mailboxes }: Props) {
+  const columns = ['Contact', 'Status', ...(showMailbox ? ['Mailbox'] : []), 'Next step', 'Due', 'Enrolled'];
   const stepNumber = (id: string | null) => {
     if (!id) return null;
     const i = steps.findIndex((s) => s.id === id);
     return i < 0 ? null : i + 1;
   };
   return (
-    <ListTable label="Enrollments" columns={COLUMNS} minWidth={720} hover>
+    <ListTable label="Enrollments" columns={columns} minWidth={showMailbox ? 860 : 720} hover>
       {enrollments.map((e) => {
         const n = stepNumber(e.currentStepId);
         return (
@@ -38,11 +41,16 @@ export function EnrollmentsTable({ enrollments, steps }: Props) {
                 </Text>
               )}
             </Table.Td>
+            {showMailbox && (
+              <Table.Td maw={200} style={{ overflowWrap: 'anywhere' }}>
+                <Text size="sm">{e.mailboxId ? mailboxLabel(e.mailboxId, mailboxes) : '—'}</Text>
+              </Table.Td>
+            )}
             <Table.Td>
               <Text size="sm">{n ? `Step ${n}` : '—'}</Text>
             </Table.Td>
             <Table.Td>
-              <TimeText value={e.pausedUntil ?? e.nextRunAt} relative />
+              <DueTime value={e.pausedUntil ?? e.nextRunAt} zone={e.sendTimezone} />
             </Table.Td>
             <Table.Td>
               <TimeText value={e.createdAt} relative />

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Group, Table, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import type { Mailbox } from '../../api/types';
 import { ListTable } from '../../components/ListTable';
@@ -41,9 +41,16 @@ export function MailboxList({ mailboxes }: { mailboxes: Mailbox[] }) {
       {mailboxes.map((m) => (
         <Table.Tr key={m.id}>
           <Table.Td>
-            <Anchor component={Link} to={`/mailboxes/${encodeURIComponent(m.id)}/sequences`} fw={500}>
-              {m.name}
-            </Anchor>
+            <Group gap={6} wrap="nowrap">
+              <Anchor component={Link} to={`/mailboxes/${encodeURIComponent(m.id)}/sequences`} fw={500}>
+                {m.name}
+              </Anchor>
+              {m.status === 'paused' && (
+                <Badge color="red" variant="filled" size="sm" radius="sm" title={m.pausedReason === 'bounce_rate' ? 'Paused by bounce protection' : 'Paused by hand'}>
+                  paused
+                </Badge>
+              )}
+            </Group>
           </Table.Td>
           <Table.Td>
             <Text size="sm">{m.fromName ? `${m.fromName} <${m.fromEmail}>` : m.fromEmail}</Text>
@@ -55,7 +62,15 @@ export function MailboxList({ mailboxes }: { mailboxes: Mailbox[] }) {
             <InboxBadge mailbox={m} />
           </Table.Td>
           <Table.Td>
-            <Text size="sm">{m.dailyLimit ?? 'No limit'}</Text>
+            <Text size="sm">
+              {m.dailyLimit ?? 'No limit'}
+              {m.dailyLimit !== null && m.sentToday !== undefined && (
+                <Text span size="xs" c="dimmed">
+                  {' '}
+                  ({m.sentToday} sent today)
+                </Text>
+              )}
+            </Text>
           </Table.Td>
         </Table.Tr>
       ))}

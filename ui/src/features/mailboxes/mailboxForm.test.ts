@@ -66,4 +66,20 @@ describe('mailbox form', () => {
       imapPort: 'A port from 1 to 65535.',
     });
   });
+
+  it('edits the send gap in seconds and sends milliseconds; bounce protection off is null', () => {
+    const v = valuesFromMailbox({ ...mailbox, sendGap: { minMs: 1500, maxMs: 90_000 }, bounceProtection: null, timezone: 'UTC+05:30' });
+    expect(v).toMatchObject({ sendGapMin: 1.5, sendGapMax: 90, bounceEnabled: false, timezone: 'UTC+05:30' });
+    const { input, errors } = toMailboxInput(v, true);
+    expect(errors).toEqual({});
+    expect(input).toMatchObject({ sendGap: { minMs: 1500, maxMs: 90_000 }, bounceProtection: null, timezone: 'UTC+05:30' });
+    // The create dialog leaves them to the server's defaults.
+    const created = toMailboxInput({ ...EMPTY_MAILBOX_FORM, name: 'x', fromEmail: 'a@b.c' }, false).input;
+    expect(created).not.toHaveProperty('sendGap');
+    expect(created).not.toHaveProperty('timezone');
+    expect(toMailboxInput({ ...v, bounceEnabled: true, bounceMaxPercent: 101, bounceOverLast: 0 }, true).errors).toEqual({
+      bounceMaxPercent: 'A whole percentage from 0 to 100.',
+      bounceOverLast: 'A whole number of sends, at least 1.',
+    });
+  });
 });

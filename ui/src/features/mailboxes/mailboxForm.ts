@@ -1,6 +1,7 @@
 // The mailbox form's values and how they become a request. Passwords are write-only: the
 // form starts with them empty and sends one only when the user typed a new one, so saving
 // other settings keeps the stored secret.
+import { isValidTimeZone, TIME_ZONE_HINT } from '../../lib/timeZone';
 import type {
   ImapInput,
   Mailbox,
@@ -35,6 +36,13 @@ export interface MailboxFormValues {
   imapHasPassword: boolean;
   imapFolder: string;
   dailyLimit: number | string;
+  timezone: string;
+  // The send gap in seconds (the API takes milliseconds); both empty or 0: none.
+  sendGapMin: number | string;
+  sendGapMax: number | string;
+  bounceEnabled: boolean;
+  bounceMaxPercent: number | string;
+  bounceOverLast: number | string;
 }
 
 export type MailboxFormErrors = Partial<Record<keyof MailboxFormValues, string>>;
@@ -61,7 +69,16 @@ export const EMPTY_MAILBOX_FORM: MailboxFormValues = {
   imapHasPassword: false,
   imapFolder: 'INBOX',
   dailyLimit: '',
+  timezone: 'UTC',
+  sendGapMin: 0,
+  sendGapMax: 0,
+  bounceEnabled: true,
+  bounceMaxPercent: 10,
+  bounceOverLast: 50,
 };
+
+// Milliseconds shown as seconds, to the millisecond.
+const toSeconds = (ms: number) => Math.round(ms) / 1000;
 
 export function valuesFromMailbox(m: Mailbox): MailboxFormValues {
   const v: MailboxFormValues = {
@@ -70,7 +87,17 @@ export function valuesFromMailbox(m: Mailbox): MailboxFormValues {
     fromName: m.fromName,
     fromEmail: m.fromEmail,
     dailyLimit: m.dailyLimit ?? '',
+    timezone: m.timezone || 'UTC',
+    sendGapMin: toSeconds(m.sendGap?.minMs ?? 0),
+    sendGapMax: toSeconds(m.sendGap?.maxMs ?? 0),
   };
+  // An older answer without the field keeps the server's default (on).
+  if (m.bounceProtection === null) {
+    v.bounceEnabled = false;
+  } else if (m.bounceProtection) {
+    v.bounceMaxPercent = m.bounceProtection.maxPercent;
+    v.bounceOverLast = m.bounceProtection.overLast;
+  }
   if (m.transport.type === 'smtp') {
     Object.assign(v, serverValues('smtp', m.transport), {
       transportType: 'smtp',
@@ -160,8 +187,40 @@ export function toMailboxInput(v: MailboxFormValues, full: boolean): BuiltInput 
       if (!Number.isInteger(n) || n < 1) errors.dailyLimit = 'A whole number of emails, at least 1.';
       else input.dailyLimit = n;
     }
+
+    const zone = v.timezone.trim();
+    if (!isValidTimeZone(zone)) errors.timezone = `Not a time zone. ${TIME_ZONE_HINT}`;
+    else input.timezone = zone;
+
+    const gapMin = seconds(v.sendGapMin);
+    const gapMax = seconds(v.sendGapMax);
+    if (gapMin === null) errors.sendGapMin = 'A number of seconds, 0 or more.';
+    if (gapMax === null) errors.sendGapMax = 'A number of seconds, 0 or more.';
+    if (gapMin !== null && gapMax !== null) {
+      if (gapMax < gapMin) errors.sendGapMax = 'At least the minimum gap.';
+      else input.sendGap = { minMs: Math.round(gapMin * 1000), maxMs: Math.round(gapMax * 1000) };
+    }
+
+    if (v.bounceEnabled) {
+      const percent = Number(v.bounceMaxPercent);
+      const over = Number(v.bounceOverLast);
+      const percentOk = v.bounceMaxPercent !== '' && Number.isInteger(percent) && percent >= 0 && percent <= 100;
+      const overOk = v.bounceOverLast !== '' && Number.isInteger(over) && over >= 1;
+      if (!percentOk) errors.bounceMaxPercent = 'A whole percentage from 0 to 100.';
+      if (!overOk) errors.bounceOverLast = 'A whole number of sends, at least 1.';
+      if (percentOk && overOk) input.bounceProtection = { maxPercent: percent, overLast: over };
+    } else {
+      input.bounceProtection = null;
+    }
   }
   return { input, errors };
+}
+
+// A gap in seconds ('' is 0); null when it is not a number of seconds ≥ 0.
+function seconds(value: number | string): number | null {
+  if (value === '') return 0;
+  const n = typeof value === 'number' ? value : Number(value);
+  return Number.isFinite(n) && n >= 0 ? n : null;
 }
 
 // The form field a server error names (details.field), for showing it in place.
@@ -187,6 +246,34 @@ export function fieldOfServerError(field: string | undefined): keyof MailboxForm
       return 'imapFolder';
     case 'dailyLimit':
       return 'dailyLimit';
+    case 'timezone':
+      return 'timezone';
+    case 'sendGap':
+    case 'sendGap.minMs':
+      return 'sendGapMin';
+    case 'sendGap.maxMs':
+      return 'sendGapMax';
+    case 'bounceProtection':
+    case 'bounceProtection.maxPercent':
+      return 'bounceMaxPercent';
+    case 'bounceProtection.overLast':
+      return 'bounceOverLast';
+    default:
+      return null;
+  }
+}
+
+// A field for the refusals whose code says which one it is, when details.field does not.
+export function fieldOfServerCode(code: string): keyof MailboxFormValues | null {
+  switch (code) {
+    case 'invalid_timezone':
+      return 'timezone';
+    case 'invalid_daily_limit':
+      return 'dailyLimit';
+    case 'invalid_send_gap':
+      return 'sendGapMin';
+    case 'invalid_bounce_protection':
+      return 'bounceMaxPercent';
     default:
       return null;
   }

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { ApiError, errorMessage } from '../../api/error';
 import type { Mailbox, MailboxInput } from '../../api/types';
 import {
+  fieldOfServerCode,
   fieldOfServerError,
   toMailboxInput,
   type MailboxFormErrors,
@@ -37,7 +38,7 @@ export function useMailboxForm(initial: MailboxFormValues, full: boolean) {
     try {
       return await send(built.input);
     } catch (e) {
-      const field = e instanceof ApiError ? fieldOfServerError(e.field) : null;
+      const field = e instanceof ApiError ? (fieldOfServerError(e.field) ?? fieldOfServerCode(e.code)) : null;
       if (field) setErrors({ [field]: errorMessage(e) });
       else setFormError(errorMessage(e));
       return null;

@@ -1,4 +1,4 @@
-import { Alert, Button, Divider, Group, NumberInput, Paper, Stack, Title } from '@mantine/core';
+import { Alert, Button, Divider, Group, Paper, Stack, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import type { FormEvent } from 'react';
 import { mailboxApi } from '../../api/mailboxes';
@@ -8,8 +8,11 @@ import { ImapFields } from '../mailboxes/ImapFields';
 import { valuesFromMailbox } from '../mailboxes/mailboxForm';
 import { TransportFields } from '../mailboxes/TransportFields';
 import { useMailboxForm } from '../mailboxes/useMailboxForm';
+import { BounceProtectionFields } from './BounceProtectionFields';
 import { DeleteMailbox } from './DeleteMailbox';
 import { ImapStatusLine } from './ImapStatusLine';
+import { MailboxStatusPanel } from './MailboxStatusPanel';
+import { PaceFields } from './PaceFields';
 
 interface Props {
   mailbox: Mailbox;
@@ -33,6 +36,7 @@ export function SettingsTab({ mailbox, onSaved }: Props) {
 
   return (
     <Stack>
+      <MailboxStatusPanel mailbox={mailbox} onChanged={onSaved} />
       <form onSubmit={onSubmit} noValidate aria-label="Mailbox settings">
         <Stack maw={640}>
           {form.formError && (
@@ -49,15 +53,16 @@ export function SettingsTab({ mailbox, onSaved }: Props) {
             Sending
           </Title>
           <TransportFields {...props} />
-          <NumberInput
-            label="Daily sending limit"
-            description="Saved with the mailbox but not enforced yet: Mailmark sends as fast as the server accepts."
-            value={form.values.dailyLimit}
-            error={form.errors.dailyLimit}
-            onChange={(v) => form.onChange({ dailyLimit: v })}
-            min={1}
-            allowDecimal={false}
-          />
+          <Divider />
+          <Title order={3} size="h4">
+            Pace and limits
+          </Title>
+          <PaceFields {...props} mailbox={mailbox} />
+          <Divider />
+          <Title order={3} size="h4">
+            Bounce protection
+          </Title>
+          <BounceProtectionFields {...props} mailbox={mailbox} />
           <Divider />
           <Title order={3} size="h4">
             Replies and bounces
