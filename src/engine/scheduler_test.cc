@@ -6,6 +6,7 @@
 #include <functional>
 #include <set>
 
+#include <date/date.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -518,6 +519,151 @@ TEST_F(SchedulerTest, WorkersWakeAtTheDueTimeAndOnWake) {
   clock_.Advance(Duration{1000});
   EXPECT_EQ(wait_for(2), 2u);
   scheduler_->Stop();
+}
+
+// ---- sending like a person, on the manual clock ---------------------------------------------
+
+// A UTC instant by its calendar fields.
+Timestamp Utc(int y, unsigned m, unsigned d, int hh, int mm = 0) {
+  return Timestamp{date::sys_days{date::year{y} / m / d}} + std::chrono::hours(hh) +
+         std::chrono::minutes(mm);
+}
+
+class SchedulerLimitsTest : public SchedulerTest {
+ protected:
+  Sequence Windowed(std::vector<Step> steps, const std::string& zone) {
+    Sequence seq = MakeSequence(std::move(steps));
+    SendSchedule s;
+    s.timezone = zone;
+    s.days = 0x7F;
+    s.from_minute = 9 * 60;
+    s.to_minute = 17 * 60;
+    seq.schedule = s;
+    auto updated = store_->UpdateSequence(seq, {}, clock_.Now());
+    EXPECT_TRUE(updated) << updated.error().code;
+    return *updated;
+  }
+  // Runs everything due, then jumps the clock to the next wake-up, `times` times.
+  void RunWakes(int times) {
+    for (int i = 0; i < times; ++i) {
+      scheduler_->RunDue();
+      auto next = store_->NextWakeAt();
+      if (!next) return;
+      clock_.Set(std::max(*next, clock_.Now()));
+    }
+    scheduler_->RunDue();
+  }
+  std::vector<Timestamp> SentTimes(const Enrollment& e) {
+    std::vector<Timestamp> out;
+    for (const Message& m : store_->ListMessages(e.id))
+      if (m.sent_at) out.push_back(*m.sent_at);
+    return out;
+  }
+  void SetMailbox(const std::function<void(Mailbox&)>& change) {
+    Mailbox m = *store_->GetMailbox(mailbox_.id);
+    change(m);
+    ASSERT_TRUE(store_->UpdateMailbox(m));
+  }
+};
+
+TEST_F(SchedulerLimitsTest, ANineOClockWindowIsNineLocalOnBothSidesOfSpringForward) {
+  // New York moves to EDT on Sunday 2026-03-08. Delays of 12 h land each step at night.
+  clock_.Set(Utc(2026, 3, 7, 3));  // Friday 22:00 EST
+  Sequence seq = Windowed({Send("One", "<p>1</p>"), Delay(12 * 3'600'000), Send("", "<p>2</p>"),
+                           Delay(12 * 3'600'000), Send("", "<p>3</p>")},
+                          "America/New_York");
+  Enrollment e = Enroll(seq, "alice@acme.test");
+  EXPECT_EQ(Reload(e).next_run_at, Utc(2026, 3, 7, 14));  // Saturday 09:00 EST
+  RunWakes(6);
+  EXPECT_THAT(SentTimes(e), ::testing::ElementsAre(Utc(2026, 3, 7, 14),    // Sat 09:00 EST
+                                                   Utc(2026, 3, 8, 13),    // Sun 09:00 EDT
+                                                   Utc(2026, 3, 9, 13)));  // Mon 09:00 EDT
+}
+
+TEST_F(SchedulerLimitsTest, ANineOClockWindowIsNineLocalOnBothSidesOfFallBack) {
+  // Berlin goes back to CET on Sunday 2026-10-25.
+  clock_.Set(Utc(2026, 10, 24, 5));  // Saturday 07:00 CEST
+  Sequence seq =
+      Windowed({Send("One", "<p>1</p>"), Delay(kDay), Send("", "<p>2</p>")}, "Europe/Berlin");
+  Enrollment e = Enroll(seq, "alice@acme.test");
+  RunWakes(4);
+  // A day after 07:00 UTC is 07:00 UTC = 08:00 CET, before the window: 09:00 CET = 08:00 UTC.
+  EXPECT_THAT(SentTimes(e), ::testing::ElementsAre(Utc(2026, 10, 24, 7), Utc(2026, 10, 25, 8)));
+}
+
+TEST_F(SchedulerLimitsTest, ACapReachedMidBatchHoldsTheRestForTheMailboxsMidnight) {
+  clock_.Set(Utc(2026, 6, 1, 20));  // 22:00 in Berlin (CEST)
+  SetMailbox([](Mailbox& m) {
+    m.daily_limit = 10;
+    m.timezone = "Europe/Berlin";
+  });
+  Sequence seq = MakeSequence({Send("One", "<p>1</p>")});
+  for (int i = 0; i < 25; ++i) Enroll(seq, "c" + std::to_string(i) + "@acme.test");
+  scheduler_->RunDue();  // batches of 7: the second batch reaches the cap
+  EXPECT_THAT(Outbox(), SizeIs(10));
+  EXPECT_EQ(store_->NextWakeAt(), Utc(2026, 6, 1, 22));  // Berlin's midnight
+  clock_.Set(Utc(2026, 6, 1, 22) - Duration{1});
+  scheduler_->RunDue();
+  EXPECT_THAT(Outbox(), SizeIs(10));
+  clock_.Set(Utc(2026, 6, 1, 22));
+  scheduler_->RunDue();
+  EXPECT_THAT(Outbox(), SizeIs(20));
+  // The held ones went oldest first: c10…c19 today, c20…c24 tomorrow.
+  for (int i = 10; i < 20; ++i) {
+    auto page = store_->SearchEnrollments(
+        seq.id, EnrollmentFilter{std::nullopt, "c" + std::to_string(i) + "@"}, 5, "");
+    ASSERT_TRUE(page);
+    ASSERT_THAT(page->enrollments, SizeIs(1));
+    EXPECT_EQ(page->enrollments[0].status, EnrollmentStatus::kCompleted) << i;
+  }
+  clock_.Set(Utc(2026, 6, 2, 22));
+  scheduler_->RunDue();
+  EXPECT_THAT(Outbox(), SizeIs(25));
+}
+
+TEST_F(SchedulerLimitsTest, ASendGapSendsOneEmailAtATimeSpacedByTheGap) {
+  SetMailbox([](Mailbox& m) { m.send_gap = SendGap{30'000, 30'000}; });
+  Sequence seq = MakeSequence({Send("One", "<p>1</p>")});
+  for (int i = 0; i < 3; ++i) Enroll(seq, "c" + std::to_string(i) + "@acme.test");
+  const Timestamp start = clock_.Now();
+  scheduler_->RunDue();
+  EXPECT_THAT(Outbox(), SizeIs(1));
+  EXPECT_EQ(store_->NextWakeAt(), start + Duration{30'000});
+  RunWakes(4);
+  EXPECT_THAT(Outbox(), SizeIs(3));
+  EXPECT_EQ(clock_.Now(), start + Duration{60'000});
+}
+
+TEST_F(SchedulerLimitsTest, BounceProtectionTripsJustPastTheThreshold) {
+  SetMailbox([](Mailbox& m) { m.bounce_protection = BounceProtection{50, 4}; });
+  Sequence seq = MakeSequence({Send("One", "<p>1</p>")});
+  const SendResult bounce{SendStatus::kPermanentFailure, "550 5.1.1 no such user", true};
+  const SendResult ok{SendStatus::kSent, "250 ok"};
+  auto send_one = [&](const SendResult& r, const std::string& who) {
+    provider_->scripted.script = {r};
+    Enroll(seq, who + "@acme.test");
+    scheduler_->RunDue();
+  };
+  send_one(bounce, "a");
+  send_one(ok, "b");
+  send_one(bounce, "c");
+  send_one(ok, "d");
+  // 2 of the last 4 is 50 %: not more than 50 %.
+  EXPECT_EQ(store_->GetMailbox(mailbox_.id)->status, MailboxStatus::kActive);
+  send_one(bounce, "e");  // last 4: ok, bounce, ok, bounce
+  EXPECT_EQ(store_->GetMailbox(mailbox_.id)->status, MailboxStatus::kActive);
+  send_one(bounce, "f");  // last 4: bounce, ok, bounce, bounce
+  Mailbox m = *store_->GetMailbox(mailbox_.id);
+  EXPECT_EQ(m.status, MailboxStatus::kPaused);
+  EXPECT_EQ(m.paused_reason, PauseReason::kBounceRate);
+  EXPECT_EQ(m.paused_bounced, 3);
+  // Nothing more goes out until it is resumed; then the held contact goes, once.
+  Enrollment held = Enroll(seq, "g@acme.test");
+  scheduler_->RunDue();
+  EXPECT_TRUE(store_->ListMessages(held.id).empty());
+  ASSERT_TRUE(store_->ResumeMailbox(mailbox_.id, clock_.Now()));
+  scheduler_->RunDue();
+  EXPECT_THAT(store_->ListMessages(held.id), SizeIs(1));
 }
 
 }  // namespace
