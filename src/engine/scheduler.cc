@@ -3,6 +3,9 @@
 #include <spdlog/spdlog.h>
 
 namespace mailmark {
+namespace {
+constexpr Duration kBusyRecheck = std::chrono::milliseconds(25);
+}  // namespace
 
 Scheduler::Scheduler(Store& store, Clock& clock, TransportProvider& transports,
                      SchedulerOptions options)
@@ -85,8 +88,12 @@ void Scheduler::WorkerLoop(const std::string& node) {
     if (worked) continue;
 
     std::optional<Timestamp> next = store_.NextWakeAt();
-    Timestamp deadline = clock_.Now() + options_.idle_recheck;
+    const Timestamp now = clock_.Now();
+    Timestamp deadline = now + options_.idle_recheck;
     if (next && *next < deadline) deadline = *next;
+    // Something looked due but nothing could be claimed (another worker took it, or its
+    // mailbox's room is held by sends not yet begun): look again shortly, never spin.
+    if (deadline <= now) deadline = now + kBusyRecheck;
     std::unique_lock lock(mu_);
     if (stopping_) return;
     if (wake_generation_ != seen_generation) continue;

@@ -273,7 +273,7 @@ TEST_F(SchedulerTest, RemovingTheNextStepMovesMidWayContactsOn) {
 
 TEST_F(SchedulerTest, ReorderingStepsNeverSendsAStepTwiceNorSkipsTheNextOne) {
   Sequence seq = MakeSequence(
-      {Send("A", "<p>a</p>"), Delay(10), Send("", "<p>b</p>"), Delay(10), Send("", "<p>c</p>")});
+      {Send("A", "<p>a</p>"), Delay(10), Send("B", "<p>b</p>"), Delay(10), Send("C", "<p>c</p>")});
   Enrollment e = Enroll(seq, "alice@acme.test");
   scheduler_->RunDue();  // a
   clock_.Advance(Duration{10});
@@ -519,6 +519,42 @@ TEST_F(SchedulerTest, WorkersWakeAtTheDueTimeAndOnWake) {
   clock_.Advance(Duration{1000});
   EXPECT_EQ(wait_for(2), 2u);
   scheduler_->Stop();
+}
+
+// Issue 11.7: pause, remove the first step, resume, all while a slow batch sending the second
+// step is in flight (and withdraws it, as the SMTP transport does for a paused sequence). The
+// contact continues with the steps that are left; it is not completed without them.
+TEST_F(SchedulerTest, AnEditDuringASlowBatchNeitherSkipsNorCompletesTheContact) {
+  Sequence seq = MakeSequence(
+      {Send("A", "<p>a</p>"), Delay(10), Send("B", "<p>b</p>"), Delay(10), Send("C", "<p>c</p>")});
+  Enrollment e = Enroll(seq, "alice@acme.test");
+  scheduler_->RunDue();  // A goes out
+  ASSERT_THAT(Outbox(), SizeIs(1));
+  clock_.Advance(Duration{10});
+  provider_->scripted.script = {{SendStatus::kWithdrawn, "withdrawn: sequence paused"}};
+  provider_->scripted.during_send = [&] {
+    ASSERT_TRUE(store_->ApplyAction(seq.id, SequenceAction::kPause, clock_.Now()));
+    Sequence edited = *store_->GetSequence(seq.id);
+    std::vector<Step> before = edited.steps;
+    edited.steps.erase(edited.steps.begin(), edited.steps.begin() + 2);  // A and its delay go
+    ASSERT_TRUE(
+        store_->UpdateSequence(edited, RemapRemovedSteps(before, edited.steps), clock_.Now()));
+    ASSERT_TRUE(store_->ApplyAction(seq.id, SequenceAction::kResume, clock_.Now()));
+  };
+  // B is withdrawn while the edit happens; by the remap B is the contact's next step, so the
+  // same run of due work sends it at once.
+  scheduler_->RunDue();
+  EXPECT_EQ(Reload(e).status, EnrollmentStatus::kActive);
+  EXPECT_EQ(Reload(e).last_step_id, seq.steps[2].id);
+  for (int i = 0; i < 4; ++i) {
+    scheduler_->RunDue();
+    clock_.Advance(Duration{10});
+  }
+  EXPECT_EQ(Reload(e).status, EnrollmentStatus::kCompleted);
+  std::vector<std::string> sent;
+  for (const Message& m : store_->ListMessages(e.id))
+    if (m.state == MessageState::kSent) sent.push_back(m.step_id);
+  EXPECT_THAT(sent, ::testing::ElementsAre(seq.steps[0].id, seq.steps[2].id, seq.steps[4].id));
 }
 
 // ---- sending like a person, on the manual clock ---------------------------------------------

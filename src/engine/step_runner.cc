@@ -109,36 +109,29 @@ std::string SubjectFor(const RenderedContent& content, const ClaimedEnrollment& 
   return "(no subject)";
 }
 
-// One bounce breaker per SMTP mailbox of the batch that has bounce protection, started from
-// the store's record of its recent sends.
-class Breakers {
- public:
-  Breakers(Store& store, Clock& clock) : store_(store), clock_(clock) {}
-  std::shared_ptr<BounceBreaker> For(const Mailbox& mailbox) {
-    if (!mailbox.bounce_protection) return nullptr;
-    auto it = breakers_.find(mailbox.id);
-    if (it == breakers_.end()) {
-      auto usage = store_.GetMailboxUsage(mailbox.id, clock_.Now());
-      std::shared_ptr<BounceBreaker> breaker;
-      if (usage)
-        breaker =
-            std::make_shared<BounceBreaker>(*mailbox.bounce_protection, usage->recent_outcomes);
-      it = breakers_.emplace(mailbox.id, std::move(breaker)).first;
-    }
-    return it->second;
-  }
-
- private:
-  Store& store_;
-  Clock& clock_;
-  std::map<Id, std::shared_ptr<BounceBreaker>> breakers_;
-};
-
 }  // namespace
 
 StepRunner::StepRunner(Store& store, Clock& clock, TransportProvider& transports,
                        RunnerOptions options)
-    : store_(store), clock_(clock), transports_(transports), options_(std::move(options)) {}
+    : store_(store),
+      clock_(clock),
+      transports_(transports),
+      options_(std::move(options)),
+      breakers_(store, clock) {}
+
+std::shared_ptr<BounceBreaker> BounceBreakers::For(const Mailbox& mailbox) {
+  if (!mailbox.bounce_protection) return nullptr;
+  std::lock_guard lock(mu_);
+  if (auto live = breakers_[mailbox.id].lock()) return live;
+  // No batch of this node is sending from the mailbox: start afresh from the store's record,
+  // which holds every node's outcomes and any resume since.
+  auto usage = store_.GetMailboxUsage(mailbox.id, clock_.Now());
+  if (!usage) return nullptr;
+  auto breaker =
+      std::make_shared<BounceBreaker>(*mailbox.bounce_protection, usage->recent_outcomes);
+  breakers_[mailbox.id] = breaker;
+  return breaker;
+}
 
 BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims, const std::string& node) {
   BatchReport report;
@@ -167,7 +160,7 @@ BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims, const 
         StepOutcome o = Release(e);
         o.message = claim.pending->id;
         o.message_state = MessageState::kFailed;
-        o.response = "step removed before the retry";
+        o.response = std::string(kWithdrawnResponsePrefix) + ": step removed before the retry";
         o.next_run_at = now;
         outcomes.push_back(std::move(o));
         continue;
@@ -224,7 +217,6 @@ BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims, const 
   };
   std::map<Transport*, Group> groups;
   std::vector<size_t> no_transport;
-  Breakers breakers(store_, clock_);
   for (size_t i = 0; i < sends.size(); ++i) {
     const PlannedSend& s = sends[i];
     const Enrollment& e = s.claim->enrollment;
@@ -260,15 +252,18 @@ BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims, const 
     // a message not yet sent. (The outbox writes its batch within milliseconds of BeginSends'
     // check, so it is not asked.)
     if (s.mailbox->transport == TransportType::kSmtp) {
-      std::shared_ptr<BounceBreaker> breaker = breakers.For(*s.mailbox);
+      std::shared_ptr<BounceBreaker> breaker = breakers_.For(*s.mailbox);
       message.still_wanted = [this, id = e.id, breaker] {
         if (!store_.StillSendable(id, clock_.Now())) return false;
         return !breaker || breaker->Admit();
       };
       if (breaker)
         message.on_result = [breaker](const SendResult& r) {
-          breaker->Answered(r.status == SendStatus::kPermanentFailure,
-                            r.status != SendStatus::kWithdrawn);
+          // Counted as the store counts: a send whose outcome is known. A temporary failure
+          // is judged once its retries end.
+          breaker->Answered(
+              r.status == SendStatus::kPermanentFailure,
+              r.status == SendStatus::kSent || r.status == SendStatus::kPermanentFailure);
         };
     }
   }

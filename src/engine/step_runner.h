@@ -4,9 +4,13 @@
 // the next claim retries with the same Message-ID.
 #pragma once
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
+#include "engine/bounce_breaker.h"
 #include "engine/clock.h"
 #include "engine/retry_policy.h"
 #include "engine/transport_provider.h"
@@ -35,6 +39,21 @@ struct BatchReport {
   std::vector<Duration> lateness;  // per send: when it went out minus when it was due
 };
 
+// One bounce breaker per mailbox for every batch this node is sending from it at once (its
+// workers share transports), so they stop together at the crossing.
+class BounceBreakers {
+ public:
+  BounceBreakers(Store& store, Clock& clock) : store_(store), clock_(clock) {}
+  // nullptr without bounce protection (or when the store cannot say where it stands).
+  std::shared_ptr<BounceBreaker> For(const Mailbox& mailbox);
+
+ private:
+  Store& store_;
+  Clock& clock_;
+  std::mutex mu_;
+  std::map<Id, std::weak_ptr<BounceBreaker>> breakers_;
+};
+
 class StepRunner {
  public:
   StepRunner(Store& store, Clock& clock, TransportProvider& transports, RunnerOptions options);
@@ -46,6 +65,7 @@ class StepRunner {
   Clock& clock_;
   TransportProvider& transports_;
   RunnerOptions options_;
+  BounceBreakers breakers_;
 };
 
 }  // namespace mailmark

@@ -142,6 +142,9 @@ struct StepOutcome {
   // The transport's answer. A kFailed message whose response starts with
   // kWithdrawnResponsePrefix was never sent (withdrawn just before): it counts nowhere.
   std::string response;
+  // Without ran_step_id: the last step the run saw at its claim. The store keeps the one it
+  // holds (a remap may have moved it meanwhile); a kCompleted decided on a last step that has
+  // moved since is not taken, and the enrollment is due again at once instead.
   std::optional<Id> last_step_id;
   std::optional<Timestamp> next_run_at;  // when it stays active
   EnrollmentStatus status = EnrollmentStatus::kActive;

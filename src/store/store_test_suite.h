@@ -59,8 +59,8 @@ class StoreTest : public ::testing::TestWithParam<StoreFactory> {
   // One new contact per entry, each claimed, begun and recorded at `at`: bounced (550 at
   // RCPT) where the entry is true, sent otherwise.
   void SendEach(const Id& sequence_id, const std::vector<bool>& bounce, Timestamp at);
-  static StepOutcome SentOutcome(const Id& enrollment, const Message& m, const Id& ran);
-  static StepOutcome BouncedOutcome(const Id& enrollment, const Message& m);
+  static StepOutcome OkOutcome(const Id& enrollment, const Message& m, const Id& ran);
+  static StepOutcome RefusedOutcome(const Id& enrollment, const Message& m);
 
   // Every enrollment of the sequence, walking the list API.
   std::vector<Enrollment> All(const Id& sequence_id,

@@ -30,7 +30,7 @@ TEST_P(StoreTest, LimitsADailyLimitHoldsTheRestUntilTheMailboxsNextLocalMidnight
   EXPECT_EQ(first[2].enrollment.contact_email, "c2@example.com");
   for (const auto& c : first) {
     Message m = BeginOk("n", c.enrollment.id, "s1", March9(15, 1) + 10s);
-    store().RecordOutcomes("n", {SentOutcome(c.enrollment.id, m, "s1")}, March9(15, 1) + 11s);
+    store().RecordOutcomes("n", {OkOutcome(c.enrollment.id, m, "s1")}, March9(15, 1) + 11s);
   }
 
   EXPECT_TRUE(Claim(March9(15, 3), "m").empty());
@@ -126,7 +126,7 @@ TEST_P(StoreTest, LimitsASendGapSpacesTheMailboxsEmailsOneAtATime) {
   Message m = BeginOk("n", first[0].enrollment.id, "s1", March9(9, 1));
   EXPECT_TRUE(Claim(March9(9, 1), "m").empty());  // the first is still in flight
   const Timestamp done = March9(9, 1) + 5s;
-  store().RecordOutcomes("n", {SentOutcome(first[0].enrollment.id, m, "s1")}, done);
+  store().RecordOutcomes("n", {OkOutcome(first[0].enrollment.id, m, "s1")}, done);
   EXPECT_EQ(store().NextWakeAt(), done + 60s);
   EXPECT_TRUE(Claim(done + 59s, "m").empty());
   auto second = Claim(done + 60s, "m");
@@ -144,7 +144,7 @@ TEST_P(StoreTest, LimitsRandomGapsStayWithinTheirBounds) {
     auto claimed = Claim(t, "n");
     ASSERT_EQ(claimed.size(), 1u) << i;
     Message m = BeginOk("n", claimed[0].enrollment.id, "s1", t);
-    store().RecordOutcomes("n", {SentOutcome(claimed[0].enrollment.id, m, "s1")}, t);
+    store().RecordOutcomes("n", {OkOutcome(claimed[0].enrollment.id, m, "s1")}, t);
     auto wake = store().NextWakeAt();
     if (i == 19) break;
     ASSERT_TRUE(wake);
@@ -261,6 +261,95 @@ TEST_P(StoreTest, BounceADeliveryReportCountsAsABounce) {
   EXPECT_EQ(usage->recent_bounced, 1);
   // 1 of 2 is 50 %: over 40 %.
   EXPECT_EQ(store().GetMailbox(mailbox)->status, MailboxStatus::kPaused);
+}
+
+TEST_P(StoreTest, LimitsAHeldContactIsNotSentOutsideItsWindowWhenTheLimitResets) {
+  // Limit 1 and a 09:00–17:00 window in New York: the second contact, held by the limit, is
+  // due again at New York's midnight, but goes at 09:00.
+  Id mailbox = MailboxWith(NewUser("alice"), 1, "America/New_York");
+  Sequence seq = NewSequence(mailbox);
+  SendSchedule office;
+  office.timezone = "America/New_York";
+  office.days = 0x7F;
+  seq.schedule = office;
+  ASSERT_TRUE(store().UpdateSequence(seq, {}, seq.updated_at).ok());
+  EnrollMany(seq.id, 2, March9(15));  // 11:00 EDT
+  ASSERT_EQ(ClaimAndBegin(March9(15, 1)).size(), 1u);
+  const Timestamp midnight = March9(28);
+  EXPECT_EQ(store().NextWakeAt(), midnight);
+  EXPECT_TRUE(Claim(midnight, "n").empty());         // the window is closed
+  EXPECT_EQ(store().NextWakeAt(), March9(24 + 13));  // 09:00 EDT on March 10
+  EXPECT_TRUE(Claim(March9(24 + 13) - 1ms, "n").empty());
+  EXPECT_EQ(Claim(March9(24 + 13), "n").size(), 1u);
+}
+
+TEST_P(StoreTest, LimitsAHeldContactInItsOwnZoneWaitsForItsOwnOpening) {
+  Id mailbox = MailboxWith(NewUser("alice"), 1, "UTC");
+  Sequence seq = NewSequence(mailbox);
+  SendSchedule office;
+  office.timezone = "UTC";
+  office.days = 0x7F;
+  office.use_contact_timezone = true;
+  seq.schedule = office;
+  ASSERT_TRUE(store().UpdateSequence(seq, {}, seq.updated_at).ok());
+  // 10:00 UTC: two UTC contacts inside the window; one in Tokyo, where it is 19:00.
+  Enrollment first = EnrollOk(seq.id, "first@example.com", March9(10));
+  Enrollment held = EnrollOk(seq.id, "held@example.com", March9(10));
+  auto tokyo = store().Enroll(
+      seq.id, {NewEnrollment{"tokyo@example.com", {{"timezone", "Asia/Tokyo"}}, false}},
+      March9(10));
+  ASSERT_TRUE(tokyo.ok() && tokyo->at(0).enrollment);
+  EXPECT_EQ(tokyo->at(0).enrollment->next_run_at, March9(24));  // 09:00 in Tokyo
+  auto sent = ClaimAndBegin(March9(10));
+  ASSERT_EQ(sent, std::vector<Id>{first.id});  // the limit: one today
+  // Midnight UTC: the limit resets. The held UTC contact is outside its window now and waits
+  // for its own 09:00; the Tokyo contact, inside its window, is the one taken.
+  auto at_midnight = Claim(March9(24), "m");
+  ASSERT_EQ(at_midnight.size(), 1u);
+  EXPECT_EQ(at_midnight[0].enrollment.id, tokyo->at(0).enrollment->id);
+  EXPECT_EQ(store().GetEnrollment(held.id)->next_run_at, March9(24 + 9));
+}
+
+TEST_P(StoreTest, LimitsExpiredLeasesOfAFullMailboxDoNotHoldUpAnother) {
+  Id owner = NewUser("alice");
+  Id full = MailboxWith(owner, 2);
+  Id other = MailboxWith(owner, std::nullopt);
+  Sequence a = NewSequence(full);
+  Sequence b = NewSequence(other);
+  EnrollMany(a.id, 2, March9(8));
+  ASSERT_EQ(ClaimAndBegin(March9(9)).size(), 2u);  // full now; its node dies: no outcomes
+  Enrollment e = EnrollOk(b.id, "other@example.com", March9(9));
+  ASSERT_EQ(Claim(March9(9), "n").size(), 1u);  // b's, leased
+  // Every lease has expired: only b's may be taken again.
+  auto again = Claim(March9(10), "m", 60'000, 1);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].enrollment.id, e.id);
+}
+
+TEST_P(StoreTest, LimitsAZoneChangeDoesNotBuyASecondDay) {
+  // Full at 16:00 in Los Angeles (23:00 UTC), then moved to Tokyo, where it is already the
+  // next date: what it sent still counts.
+  Id mailbox = MailboxWith(NewUser("alice"), 2, "America/Los_Angeles");
+  Sequence seq = NewSequence(mailbox);
+  EnrollMany(seq.id, 4, March9(22));
+  ASSERT_EQ(ClaimAndBegin(March9(23)).size(), 2u);
+  auto m = store().GetMailbox(mailbox);
+  m->timezone = "Asia/Tokyo";
+  m->updated_at = March9(23, 1);
+  ASSERT_TRUE(store().UpdateMailbox(*m).ok());
+  EXPECT_EQ(store().GetMailboxUsage(mailbox, March9(23, 2))->sent_today, 2);
+  EXPECT_TRUE(ClaimAndBegin(March9(23, 2)).empty());
+}
+
+TEST_P(StoreTest, LimitsRenamingAMailboxDoesNotReopenItsGap) {
+  Id mailbox = MailboxWith(NewUser("alice"), std::nullopt, "UTC", SendGap{60'000, 60'000});
+  Sequence seq = NewSequence(mailbox);
+  EnrollMany(seq.id, 2, March9(9));
+  ASSERT_EQ(ClaimAndBegin(March9(9, 1)).size(), 1u);  // in flight
+  auto m = store().GetMailbox(mailbox);
+  m->name = "Renamed";
+  ASSERT_TRUE(store().UpdateMailbox(*m).ok());
+  EXPECT_TRUE(Claim(March9(9, 1) + 1s, "m").empty());
 }
 
 }  // namespace

@@ -214,6 +214,58 @@ TEST_P(StoreTest, ARanStepRemovedInFlightKeepsTheOldLastStepAndIsDueNow) {
   ASSERT_EQ(again[0].sent.size(), 2u);
 }
 
+// Issue 11.7: pause, remove step s1, resume while a slow batch sending s2 is in flight. The
+// withdrawn send must not write back the last step (s1) it read at its claim over the remap.
+TEST_P(StoreTest, AWithdrawnSendKeepsTheRemapMadeWhileItWasInFlight) {
+  Sequence seq =
+      NewSequence(NewMailbox(NewUser("alice")),
+                  {Send("s1"), Wait("d1", kDay), Send("s2"), Wait("d2", kDay), Send("s3")});
+  Edit edit(store(), seq);
+  Enrollment e = EnrollOk(seq.id, "bob@example.com", At(0));
+  ASSERT_EQ(Claim(At(0), "n").size(), 1u);
+  Message m1 = BeginOk("n", e.id, "s1", At(1));
+  store().RecordOutcomes("n", {RanOutcome(e.id, m1, "s1", std::nullopt)}, At(2));
+
+  ASSERT_EQ(Claim(At(2 + kDay), "n").size(), 1u);
+  Message m2 = BeginOk("n", e.id, "s2", At(3 + kDay));
+  edit.To({seq.steps[2], seq.steps[3], seq.steps[4]}, At(4 + kDay));  // s1 and d1 go
+  ASSERT_EQ(store().GetEnrollment(e.id)->last_step_id, std::nullopt);
+  StepOutcome withdrawn;
+  withdrawn.enrollment_id = e.id;
+  withdrawn.message = m2.id;
+  withdrawn.message_state = MessageState::kFailed;
+  withdrawn.response = std::string(kWithdrawnResponsePrefix) + ": sequence paused";
+  withdrawn.last_step_id = "s1";  // as the run read it at its claim
+  withdrawn.next_run_at = At(2 + kDay);
+  store().RecordOutcomes("n", {withdrawn}, At(5 + kDay));
+  auto got = store().GetEnrollment(e.id);
+  EXPECT_EQ(got->status, EnrollmentStatus::kActive);
+  EXPECT_EQ(got->last_step_id, std::nullopt);  // the remap stands: s2 is its next step
+}
+
+TEST_P(StoreTest, ACompletionDecidedOnStepsRemappedMeanwhileIsNotTaken) {
+  Sequence seq = NewSequence(NewMailbox(NewUser("alice")), {Send("s1"), Send("s2")});
+  Edit edit(store(), seq);
+  Enrollment e = EnrollOk(seq.id, "bob@example.com", At(0));
+  ASSERT_EQ(Claim(At(0), "n").size(), 1u);
+  Message m1 = BeginOk("n", e.id, "s1", At(1));
+  store().RecordOutcomes("n", {RanOutcome(e.id, m1, "s1", At(1))}, At(2));
+  // The run claims after s1 and finds nothing left in its copy (say s2 was removed there) …
+  ASSERT_EQ(Claim(At(2), "n").size(), 1u);
+  // … while an edit removed s1: the contact now continues with s2.
+  edit.To({seq.steps[1]}, At(3));
+  StepOutcome done;
+  done.enrollment_id = e.id;
+  done.last_step_id = "s1";
+  done.status = EnrollmentStatus::kCompleted;
+  done.status_reason = "all_steps_run";
+  store().RecordOutcomes("n", {done}, At(4));
+  auto got = store().GetEnrollment(e.id);
+  EXPECT_EQ(got->status, EnrollmentStatus::kActive);
+  EXPECT_EQ(got->last_step_id, std::nullopt);
+  EXPECT_EQ(got->next_run_at, At(4));
+}
+
 TEST_P(StoreTest, ARanStepOfAnEnrollmentFinishedMeanwhileChangesOnlyTheMessage) {
   Sequence seq = NewOwnedSequence();
   Enrollment e = EnrollOk(seq.id, "bob@example.com", At(0));

@@ -19,6 +19,7 @@ StepOutcome SentOutcome(const Id& enrollment, const Message& m, std::optional<Id
   o.message = m.id;
   o.message_state = MessageState::kSent;
   o.response = "250 2.0.0 Ok: queued";
+  o.ran_step_id = last_step;
   o.last_step_id = std::move(last_step);
   o.next_run_at = next;
   o.status = status;
@@ -499,8 +500,7 @@ TEST_P(StoreTest, ConcurrentEnrollersAndClaimersLoseNothing) {
             problems.push_back("claimed twice: " + c.enrollment.id);
           StepOutcome o;
           o.enrollment_id = c.enrollment.id;
-          o.last_step_id = "s1";
-          o.status = EnrollmentStatus::kCompleted;
+          o.ran_step_id = "s1";  // sent its one step
           outcomes.push_back(o);
         }
       }

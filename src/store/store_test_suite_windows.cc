@@ -94,7 +94,7 @@ TEST_P(StoreTest, WindowADelayEndingOnTheWeekendWaitsForMonday) {
   Enrollment e = EnrollOk(seq.id, "bob@example.com", wednesday);
   ASSERT_EQ(Claim(wednesday, "n").size(), 1u);
   Message m = BeginOk("n", e.id, "s1", wednesday);
-  store().RecordOutcomes("n", {SentOutcome(e.id, m, "s1")}, wednesday);
+  store().RecordOutcomes("n", {OkOutcome(e.id, m, "s1")}, wednesday);
   auto waiting = store().GetEnrollment(e.id);
   ASSERT_TRUE(waiting);
   EXPECT_EQ(waiting->next_run_at, March(16, 13));  // Monday 09:00 EDT

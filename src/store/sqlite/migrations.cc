@@ -176,8 +176,9 @@ ALTER TABLE mailboxes ADD COLUMN paused_reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE mailboxes ADD COLUMN paused_at INTEGER;
 ALTER TABLE mailboxes ADD COLUMN paused_bounced INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE mailboxes ADD COLUMN paused_sends INTEGER NOT NULL DEFAULT 0;
--- Bounce protection counts only sends made since (a resume judges afresh).
-ALTER TABLE mailboxes ADD COLUMN judged_since INTEGER NOT NULL DEFAULT 0;
+-- Bounce protection counts only messages after this one (messages.pk): a resume judges afresh,
+-- and so does this upgrade, so old failures cannot pause a mailbox the moment it starts.
+ALTER TABLE mailboxes ADD COLUMN judged_after_pk INTEGER NOT NULL DEFAULT 0;
 -- The earliest moment the mailbox may hand its next email over: the end of its day once the
 -- daily limit is reached, or the end of a send gap. Decided in the database, so every node
 -- sharing it keeps the same limit.
@@ -211,6 +212,8 @@ UPDATE enrollments
 CREATE TABLE sending_lanes (
   sequence_id TEXT NOT NULL REFERENCES sequences(id) ON DELETE CASCADE,
   mailbox_id  TEXT NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+  -- A lane whose sending window (one zone for every contact) is closed waits for its opening.
+  open_after  INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (sequence_id, mailbox_id)
 ) WITHOUT ROWID;
 INSERT INTO sending_lanes (sequence_id, mailbox_id) SELECT id, mailbox_id FROM sequences;
@@ -229,6 +232,7 @@ UPDATE messages SET mailbox_id =
 UPDATE messages SET bounced = 1
   WHERE state = 'failed' AND substr(response, 1, 9) <> 'withdrawn';
 CREATE INDEX messages_mailbox ON messages(mailbox_id, pk);
+UPDATE mailboxes SET judged_after_pk = (SELECT COALESCE(MAX(pk), 0) FROM messages);
 )sql",
 };
 

@@ -19,17 +19,18 @@ namespace mailmark::sqlite::sql {
   "FROM sending_lanes l JOIN sequences s ON s.id = l.sequence_id " \
   "JOIN mailboxes m ON m.id = l.mailbox_id WHERE s.status = 'active' AND m.status = 'active'"
 
-// (sequence id, mailbox id, earliest due time) of every open lane with unleased work due by
-// ?1, earliest first.
+// (sequence id, mailbox id, earliest due time, the sequence's schedule) of every open lane
+// with unleased work due by ?1, earliest first.
 inline constexpr const char* kDueLanes =
     "WITH d AS MATERIALIZED (SELECT l.sequence_id AS sid, l.mailbox_id AS mid, " MM_EARLIEST_DUE
-    " AS due " MM_OPEN_LANES
-    " AND m.send_after <= ?1) "
-    "SELECT sid, mid, due FROM d WHERE due <= ?1 ORDER BY due";
+    " AS due, s.schedule AS schedule " MM_OPEN_LANES
+    " AND m.send_after <= ?1 AND l.open_after <= ?1) "
+    "SELECT sid, mid, due, schedule FROM d WHERE due <= ?1 ORDER BY due";
 
-// Up to ?4 unleased enrollments of sequence ?1 on mailbox ?2 due by ?3, earliest first.
+// Up to ?4 unleased enrollments of sequence ?1 on mailbox ?2 due by ?3, earliest first, with
+// their contact's zone.
 inline constexpr const char* kDueInLane =
-    "SELECT pk, next_run_at FROM enrollments INDEXED BY enrollments_due "
+    "SELECT pk, next_run_at, contact_timezone FROM enrollments INDEXED BY enrollments_due "
     "WHERE sequence_id = ?1 AND mailbox_id = ?2 AND status = 'active' "
     "AND lease_owner IS NULL AND next_run_at <= ?3 ORDER BY next_run_at, pk LIMIT ?4";
 
@@ -37,12 +38,12 @@ inline constexpr const char* kDueInLane =
 // node died), with their mailbox. Driven by the small partial index of leased rows, never by
 // the (huge) set of active ones.
 inline constexpr const char* kExpiredLeases =
-    "SELECT e.pk, e.next_run_at, e.mailbox_id FROM enrollments e "
+    "SELECT e.pk, e.next_run_at, e.mailbox_id, e.contact_timezone, s.schedule FROM enrollments e "
     "INDEXED BY enrollments_lease_until "
     "JOIN sequences s ON s.id = e.sequence_id JOIN mailboxes m ON m.id = e.mailbox_id "
     "WHERE e.lease_owner IS NOT NULL AND e.lease_until <= ?1 AND e.status = 'active' "
     "AND e.next_run_at <= ?1 AND s.status = 'active' AND m.status = 'active' "
-    "ORDER BY e.next_run_at, e.pk LIMIT ?2";
+    "AND m.send_after <= ?1 ORDER BY e.next_run_at, e.pk LIMIT ?2";
 
 inline constexpr const char* kLease =
     "UPDATE enrollments SET lease_owner = ?, lease_until = ? WHERE pk = ?";
@@ -60,7 +61,7 @@ inline constexpr const char* kFinishRun =
 // resuming them wakes the scheduler.
 inline constexpr const char* kNextWake =
     "SELECT MIN(t) FROM ("
-    "SELECT MAX(m.send_after, " MM_EARLIEST_DUE ") AS t " MM_OPEN_LANES
+    "SELECT MAX(m.send_after, l.open_after, " MM_EARLIEST_DUE ") AS t " MM_OPEN_LANES
     " UNION ALL "
     "SELECT MIN(MAX(e.lease_until, e.next_run_at, m.send_after)) FROM enrollments e "
     "INDEXED BY enrollments_lease_until JOIN sequences s ON s.id = e.sequence_id "

@@ -68,6 +68,21 @@ std::size_t MailboxGates::Quota(MailboxGate& gate) {
   return quota;
 }
 
+std::size_t MailboxGates::ClaimQuota(MailboxGate& gate) {
+  const std::size_t quota = Quota(gate);
+  if (quota == 0 || quota == kNoQuota) return quota;
+  if (!gate.in_flight) {
+    // The small partial index of leased rows, never the mailbox's waiting ones.
+    auto q = c_.Prepare(
+        "SELECT COUNT(*) FROM enrollments INDEXED BY enrollments_lease_until "
+        "WHERE lease_owner IS NOT NULL AND lease_until > ? AND mailbox_id = ?");
+    q.Bind(now_, gate.id);
+    gate.in_flight = q.Step() ? q.Int(0) : 0;
+  }
+  const auto in_flight = static_cast<std::size_t>(*gate.in_flight);
+  return quota > in_flight ? quota - in_flight : 0;
+}
+
 bool MailboxGates::TryBegin(MailboxGate& gate, Timestamp lease_until) {
   if (Quota(gate) == 0) return false;
   if (gate.daily_limit) {
@@ -95,15 +110,22 @@ void MailboxGates::AfterOutcome(MailboxGate& gate) {
 }
 
 std::vector<bool> RecentSendOutcomes(Connection& c, const Id& mailbox_id, std::size_t limit) {
+  std::int64_t after = 0;
+  {
+    auto m = c.Prepare("SELECT judged_after_pk FROM mailboxes WHERE id = ?");
+    m.Bind(mailbox_id);
+    if (!m.Step()) return {};
+    after = m.Int(0);
+  }
   // A send is a message handed to the transport whose outcome is known: sent, or failed
-  // other than withdrawn before it went out (those were never sent).
+  // other than withdrawn before it went out (those were never sent). An index range from
+  // the newest back, never the mailbox's whole history.
   auto q = c.Prepare(
-      "SELECT msg.bounced FROM messages msg INDEXED BY messages_mailbox "
-      "JOIN mailboxes m ON m.id = msg.mailbox_id "
-      "WHERE msg.mailbox_id = ?1 AND msg.created_at >= m.judged_since "
-      "AND (msg.state = 'sent' OR (msg.state = 'failed' AND substr(msg.response, 1, 9) <> "
-      "'withdrawn')) ORDER BY msg.pk DESC LIMIT ?2");
-  q.Bind(mailbox_id, limit);
+      "SELECT bounced FROM messages INDEXED BY messages_mailbox "
+      "WHERE mailbox_id = ?1 AND pk > ?2 "
+      "AND (state = 'sent' OR (state = 'failed' AND substr(response, 1, 9) <> 'withdrawn')) "
+      "ORDER BY pk DESC LIMIT ?3");
+  q.Bind(mailbox_id, after, limit);
   std::vector<bool> out;
   while (q.Step()) out.push_back(q.Int(0) != 0);
   return out;

@@ -28,6 +28,7 @@ struct MailboxGate {
   SendGap gap;
   LocalDay today;
   std::int64_t sends_today = 0;
+  std::optional<std::int64_t> in_flight;  // live leases, read once for ClaimQuota
 };
 
 // The gates of the mailboxes one transaction touches, read once each.
@@ -39,6 +40,9 @@ class MailboxGates {
   // send_after is set to the end of its day, so nothing wakes for it before then);
   // kNoQuota without a limit; 1 with a send gap (one email at a time).
   std::size_t Quota(MailboxGate& gate);
+  // Quota less the mailbox's sends claimed but not yet recorded (live leases), so workers
+  // claiming at the same time do not take more than it may send, and the oldest due go first.
+  std::size_t ClaimQuota(MailboxGate& gate);
   // Counts one email handed over now (retries too). False, counting nothing, when the
   // mailbox may not send now. With a gap the mailbox stays closed until the send's outcome is
   // recorded (at most until `lease_until`, should the node die), then for the gap.

@@ -68,9 +68,10 @@ Result<Mailbox> SqliteStore::ResumeMailbox(const Id& mailbox_id, Timestamp now) 
     // Judging afresh: the sends that tripped the protection no longer count.
     c.Prepare(
          "UPDATE mailboxes SET status = 'active', paused_reason = '', paused_at = NULL, "
-         "paused_bounced = 0, paused_sends = 0, judged_since = ?, send_after = 0, updated_at = ? "
-         "WHERE id = ?")
-        .Bind(now, now, mailbox_id)
+         "paused_bounced = 0, paused_sends = 0, "
+         "judged_after_pk = (SELECT COALESCE(MAX(pk), 0) FROM messages), send_after = 0, "
+         "updated_at = ? WHERE id = ?")
+        .Bind(now, mailbox_id)
         .Run();
     return *FindMailbox(c, mailbox_id);
   });

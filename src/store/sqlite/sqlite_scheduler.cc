@@ -8,6 +8,7 @@
 
 #include "core/ids.h"
 #include "core/send_window.h"
+#include "store/sqlite/codec.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/scheduler_sql.h"
 #include "store/sqlite/sending_limits.h"
@@ -24,15 +25,15 @@ struct Candidate {
   auto operator<=>(const Candidate&) const = default;
 };
 
-// Merges a source's earliest rows (pk, due) into the overall earliest `limit`, keeping no
-// more of each mailbox than it may send now (its quota), the earliest due first.
+// Merges each source's earliest rows into the overall earliest `limit`, keeping no more of
+// each mailbox than it may send now (its quota), the earliest due first.
 class DueSet {
  public:
   DueSet(MailboxGates& gates, std::size_t limit) : gates_(gates), limit_(limit) {}
 
-  // Rows of `q`: column 0 pk, 1 due, and column 2 the mailbox unless `mailbox` is given.
-  void Add(Query& q, const std::optional<Id>& mailbox) {
-    while (q.Step()) all_.push_back({q.Int(1), q.Int(0), mailbox ? *mailbox : q.Text(2)});
+  void Add(std::vector<Candidate> rows) {
+    all_.insert(all_.end(), std::make_move_iterator(rows.begin()),
+                std::make_move_iterator(rows.end()));
     std::sort(all_.begin(), all_.end());
     all_.erase(std::unique(all_.begin(), all_.end(),
                            [](const Candidate& a, const Candidate& b) { return a.pk == b.pk; }),
@@ -50,7 +51,7 @@ class DueSet {
 
   std::size_t Quota(const Id& mailbox) {
     MailboxGate* gate = gates_.Of(mailbox);
-    return gate ? gates_.Quota(*gate) : 0;
+    return gate ? gates_.ClaimQuota(*gate) : 0;
   }
   bool Full() const { return all_.size() == limit_; }
   std::int64_t LatestDue() const { return all_.back().due; }
@@ -62,33 +63,99 @@ class DueSet {
   std::vector<Candidate> all_;
 };
 
+// The sending window at claim time: a contact held past its window (by a daily limit, a
+// pause, a node that was down) is not sent outside it. A row that may not go now has its next
+// run moved to its window's next opening, once, so it is not looked at again before then.
+// (Moved after the reading statement is done with: never under a running SELECT.)
+class WindowCheck {
+ public:
+  WindowCheck(Connection& c, Timestamp now) : c_(c), now_(now) {}
+  ~WindowCheck() { Apply(); }
+  bool Open(std::int64_t pk, const std::optional<SendSchedule>& schedule,
+            std::string_view contact_zone) {
+    if (!schedule) return true;
+    const Timestamp opening = NextSendTime(schedule, contact_zone, now_);
+    if (opening <= now_) return true;
+    moves_.emplace_back(pk, opening);
+    return false;
+  }
+  void Apply() {
+    for (const auto& [pk, opening] : moves_)
+      c_.Prepare("UPDATE enrollments SET next_run_at = ? WHERE pk = ?").Bind(opening, pk).Run();
+    moves_.clear();
+  }
+
+ private:
+  Connection& c_;
+  Timestamp now_;
+  std::vector<std::pair<std::int64_t, Timestamp>> moves_;
+};
+
 std::vector<Candidate> FindDue(Connection& c, MailboxGates& gates, Timestamp now,
                                std::size_t limit) {
   DueSet due(gates, limit);
+  WindowCheck window(c, now);
   {
     auto q = c.Prepare(sql::kExpiredLeases);
     q.Bind(now, limit);
-    due.Add(q, std::nullopt);
+    std::vector<Candidate> rows;
+    while (q.Step()) {
+      if (!window.Open(q.Int(0), ScheduleFromJson(q.OptText(4)), q.OptText(3).value_or("")))
+        continue;
+      rows.push_back({q.Int(1), q.Int(0), q.Text(2)});
+    }
+    due.Add(std::move(rows));
   }
+  window.Apply();
   struct Lane {
     Id sequence, mailbox;
     std::int64_t earliest;
+    std::optional<SendSchedule> schedule;
   };
   std::vector<Lane> lanes;
   {
     auto q = c.Prepare(sql::kDueLanes);
     q.Bind(now);
-    while (q.Step()) lanes.push_back({q.Text(0), q.Text(1), q.Int(2)});
+    while (q.Step())
+      lanes.push_back({q.Text(0), q.Text(1), q.Int(2), ScheduleFromJson(q.OptText(3))});
   }
   // Lanes come earliest-due first: once `limit` candidates are all earlier than a lane's
   // earliest due row, no later lane can contribute either.
   for (const Lane& lane : lanes) {
     if (due.Full() && lane.earliest > due.LatestDue()) break;
+    if (lane.schedule && !lane.schedule->use_contact_timezone) {
+      // One zone for the whole lane: while its window is closed the lane waits, and not one
+      // of its rows is read.
+      const Timestamp opening = NextSendTime(lane.schedule, "", now);
+      if (opening > now) {
+        c.Prepare(
+             "UPDATE sending_lanes SET open_after = ? WHERE sequence_id = ? AND mailbox_id = ?")
+            .Bind(opening, lane.sequence, lane.mailbox)
+            .Run();
+        continue;
+      }
+    }
     const std::size_t quota = due.Quota(lane.mailbox);
     if (quota == 0) continue;
-    auto q = c.Prepare(sql::kDueInLane);
-    q.Bind(lane.sequence, lane.mailbox, now, std::min(limit, quota));
-    due.Add(q, lane.mailbox);
+    // Contacts outside their own window move to their opening and drop out of the due range,
+    // so the next page holds others: a few pages are read before the claim gives up for now.
+    const std::size_t page = std::min(limit, quota);
+    std::vector<Candidate> rows;
+    for (int pages = 0; pages < 8 && rows.empty(); ++pages) {
+      std::size_t read = 0;
+      {
+        auto q = c.Prepare(sql::kDueInLane);
+        q.Bind(lane.sequence, lane.mailbox, now, page);
+        while (q.Step()) {
+          ++read;
+          if (!window.Open(q.Int(0), lane.schedule, q.OptText(2).value_or(""))) continue;
+          rows.push_back({q.Int(1), q.Int(0), lane.mailbox});
+        }
+      }
+      window.Apply();
+      if (read < page) break;
+    }
+    due.Add(std::move(rows));
   }
   return due.rows();
 }
@@ -244,9 +311,20 @@ Landing AfterRan(Connection& c, StepsCache& steps, const RunState& e, const Step
   return to;
 }
 
-Landing AsGiven(const StepOutcome& o, Timestamp now) {
-  Landing to{o.last_step_id, std::nullopt, o.status, o.status_reason};
-  if (o.status == EnrollmentStatus::kActive) to.next_run_at = o.next_run_at.value_or(now);
+// A run that sent nothing (released, withdrawn, a retry pending, nothing left to send) never
+// moves the enrollment's last step: it keeps the one stored now, not the one the run read at
+// its claim, so a step edit's remap made meanwhile stands. A completion the run decided on
+// steps that have been remapped since is not taken: the enrollment is planned again at once.
+Landing AsGiven(const RunState& e, const StepOutcome& o, Timestamp now) {
+  Landing to{e.last_step_id, std::nullopt, o.status, o.status_reason};
+  const bool stale = o.last_step_id != e.last_step_id;
+  if (stale && o.status == EnrollmentStatus::kCompleted) {
+    to.status = EnrollmentStatus::kActive;
+    to.status_reason.clear();
+    to.next_run_at = now;
+    return to;
+  }
+  if (to.status == EnrollmentStatus::kActive) to.next_run_at = o.next_run_at.value_or(now);
   return to;
 }
 
@@ -300,7 +378,7 @@ void RecordOne(Connection& c, StepsCache& steps, MailboxGates& gates, Touched& t
     return;
   }
   if (!held) return;  // the lease expired and another node took the run over
-  const Landing to = o.ran_step_id ? AfterRan(c, steps, *state, o, now) : AsGiven(o, now);
+  const Landing to = o.ran_step_id ? AfterRan(c, steps, *state, o, now) : AsGiven(*state, o, now);
   if (to.status != EnrollmentStatus::kActive) {
     FinishRun(c, o, to, now);
     return;
@@ -309,15 +387,19 @@ void RecordOne(Connection& c, StepsCache& steps, MailboxGates& gates, Touched& t
   // this send was in flight) keeps the next run from coming before it. Then the sequence's
   // window has the last word: the step goes at its next opening.
   const Timestamp due = to.next_run_at.value_or(now);
+  // The calendar due time changes only when the run planned the next step or a retry; a run
+  // given back untouched keeps it (a later wider window may still bring it forward).
+  const bool planned = o.ran_step_id || (o.message && o.message_state == MessageState::kSending);
   Timestamp next = due;
   const bool pause_ahead = state->paused_until && *state->paused_until > now;
   if (pause_ahead) next = std::max(next, *state->paused_until);
   next = NextSendTime(steps.ScheduleOf(c, state->sequence_id), state->contact_zone, next);
   c.Prepare(
-       "UPDATE enrollments SET last_step_id = ?1, next_run_at = ?2, due_at = ?5, "
+       "UPDATE enrollments SET last_step_id = ?1, next_run_at = ?2, due_at = COALESCE(?5, due_at), "
        "paused_until = CASE WHEN paused_until > ?3 THEN paused_until ELSE NULL END, "
        "lease_owner = NULL, lease_until = NULL, updated_at = ?3 WHERE id = ?4")
-      .Bind(to.last_step_id, next, now, o.enrollment_id, due)
+      .Bind(to.last_step_id, next, now, o.enrollment_id,
+            planned ? std::optional<Timestamp>(due) : std::nullopt)
       .Run();
   for (const std::string& cause : o.events)
     AppendEvent(c, o.enrollment_id, now, ToString(to.status), cause);
@@ -412,6 +494,14 @@ void SqliteStore::RenewLeases(std::string_view node, const std::vector<Id>& enro
         q.BindAt(static_cast<int>(i + 3), enrollment_ids[from + i]);
       q.Run();
     }
+    // A mailbox with a send gap stays closed while its one send is in flight, however long
+    // its lease is kept.
+    c.Prepare(
+         "UPDATE mailboxes SET send_after = MAX(send_after, ?1) WHERE send_gap_max_ms > 0 "
+         "AND send_after > 0 AND id IN (SELECT e.mailbox_id FROM enrollments e "
+         "INDEXED BY enrollments_lease_owner WHERE e.lease_owner = ?2 AND e.lease_until = ?1)")
+        .Bind(lease_until, node)
+        .Run();
     return Ok{};
   });
   if (!done) spdlog::error("sqlite store: leases of {} not renewed", node);

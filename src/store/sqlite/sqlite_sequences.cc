@@ -40,9 +40,10 @@ Status CheckRotation(Connection& c, const Id& own_mailbox, const Id& owner,
   return Ok{};
 }
 
-// A changed window applies to every contact waiting in the sequence: its next run is judged
-// afresh from when its step fell due by the calendar (due_at), so a wider window brings it
-// forward and a narrower one moves it into the window.
+// A changed window applies to every contact waiting in the sequence for a later time: its
+// next run is judged afresh from when its step fell due by the calendar (due_at), so a wider
+// window brings it forward and a narrower one moves it into the window. (Contacts already due
+// are judged by the claim, which holds them until the window opens.)
 void RewindowEnrollments(Connection& c, const Id& sequence_id,
                          const std::optional<SendSchedule>& schedule, Timestamp now) {
   std::vector<std::pair<std::int64_t, std::int64_t>> moves;
@@ -50,8 +51,8 @@ void RewindowEnrollments(Connection& c, const Id& sequence_id,
     auto q = c.Prepare(
         "SELECT pk, COALESCE(due_at, next_run_at), contact_timezone, next_run_at, paused_until "
         "FROM enrollments INDEXED BY enrollments_list_status "
-        "WHERE sequence_id = ? AND status = 'active'");
-    q.Bind(sequence_id);
+        "WHERE sequence_id = ? AND status = 'active' AND next_run_at > ?");
+    q.Bind(sequence_id, now);
     while (q.Step()) {
       Timestamp due = q.Time(1);
       if (auto paused = q.OptTime(4); paused && *paused > due) due = *paused;
@@ -134,8 +135,12 @@ Result<Sequence> SqliteStore::UpdateSequence(const Sequence& sequence, const Ste
         .Bind(sequence.name, StepsToJson(*steps), now, ScheduleToJson(sequence.schedule),
               IdsToJson(sequence.rotation), sequence.id)
         .Run();
-    if (sequence.schedule != current->schedule)
+    if (sequence.schedule != current->schedule) {
+      c.Prepare("UPDATE sending_lanes SET open_after = 0 WHERE sequence_id = ?")
+          .Bind(sequence.id)
+          .Run();
       RewindowEnrollments(c, sequence.id, sequence.schedule, now);
+    }
     // Contacts mid-way continue after the nearest surviving step; finished ones stay as
     // they are. Their due time is kept: a step is never brought forward by an edit.
     for (const auto& [removed, replacement] : remap) {

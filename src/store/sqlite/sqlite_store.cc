@@ -2,6 +2,8 @@
 #include "store/sqlite/sqlite_store.h"
 
 #include "core/ids.h"
+#include "core/send_window.h"
+#include "core/time_zone.h"
 #include "store/sqlite/codec.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/rows.h"
@@ -149,6 +151,23 @@ Status SqliteStore::DeleteCredential(const std::string& token_hash) {
 // ---- mailboxes --------------------------------------------------------------------------------
 
 namespace {
+// A mailbox moved to another zone may be on another date there already: what it sent today
+// still counts on its new today, so a zone change never buys a second day's limit.
+void CarryDayCount(Connection& c, const Mailbox& before, const std::string& zone_name,
+                   Timestamp now) {
+  auto old_zone = TimeZone::Parse(before.timezone);
+  auto new_zone = TimeZone::Parse(zone_name);
+  const LocalDay old_day = DayOf(old_zone ? *old_zone : TimeZone::Utc(), now);
+  const LocalDay new_day = DayOf(new_zone ? *new_zone : TimeZone::Utc(), now);
+  if (old_day.key == new_day.key) return;
+  c.Prepare(
+       "INSERT INTO mailbox_days (mailbox_id, day, sends) "
+       "SELECT mailbox_id, ?3, sends FROM mailbox_days WHERE mailbox_id = ?1 AND day = ?2 "
+       "ON CONFLICT (mailbox_id, day) DO UPDATE SET sends = MAX(sends, excluded.sends)")
+      .Bind(before.id, old_day.key, new_day.key)
+      .Run();
+}
+
 std::optional<std::int64_t> BouncePercent(const Mailbox& m) {
   if (!m.bounce_protection) return std::nullopt;
   return m.bounce_protection->max_percent;
@@ -167,12 +186,12 @@ Result<Mailbox> SqliteStore::CreateMailbox(const Mailbox& mailbox) {
       c.Prepare(
            "INSERT INTO mailboxes (id, owner_id, name, from_name, from_email, transport, smtp, "
            "imap, daily_limit, created_at, updated_at, timezone, send_gap_min_ms, "
-           "send_gap_max_ms, bounce_max_percent, bounce_over_last, judged_since) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+           "send_gap_max_ms, bounce_max_percent, bounce_over_last) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
           .Bind(m.id, m.owner_id, m.name, m.from_name, m.from_email, ToString(m.transport),
                 SmtpToJson(m.smtp), ImapToJson(m.imap), m.daily_limit, m.created_at, m.updated_at,
                 m.timezone, m.send_gap.min_ms, m.send_gap.max_ms, BouncePercent(m),
-                BounceOverLast(m), m.created_at)
+                BounceOverLast(m))
           .Run();
     } catch (const SqliteError& e) {
       if (e.IsForeignKeyViolation()) return NotFound("user_not_found", "User");
@@ -201,18 +220,29 @@ std::vector<Mailbox> SqliteStore::ListMailboxes(const Id& owner_id) {
 
 Result<Mailbox> SqliteStore::UpdateMailbox(const Mailbox& m) {
   return Write<Mailbox>([&](Connection& c) -> Result<Mailbox> {
+    auto current = FindMailbox(c, m.id);
+    if (!current) return NotFound("mailbox_not_found", "Mailbox");
     // The owner and creation time never change; status changes only by pause and resume.
-    // send_after is worked out afresh: a raised limit or a shorter gap applies at once.
     c.Prepare(
          "UPDATE mailboxes SET name = ?, from_name = ?, from_email = ?, transport = ?, smtp = ?, "
          "imap = ?, daily_limit = ?, updated_at = ?, timezone = ?, send_gap_min_ms = ?, "
-         "send_gap_max_ms = ?, bounce_max_percent = ?, bounce_over_last = ?, send_after = 0 "
-         "WHERE id = ?")
+         "send_gap_max_ms = ?, bounce_max_percent = ?, bounce_over_last = ? WHERE id = ?")
         .Bind(m.name, m.from_name, m.from_email, ToString(m.transport), SmtpToJson(m.smtp),
               ImapToJson(m.imap), m.daily_limit, m.updated_at, m.timezone, m.send_gap.min_ms,
               m.send_gap.max_ms, BouncePercent(m), BounceOverLast(m), m.id)
         .Run();
-    if (c.Changes() == 0) return NotFound("mailbox_not_found", "Mailbox");
+    if (current->timezone != m.timezone) CarryDayCount(c, *current, m.timezone, m.updated_at);
+    // A changed limit, gap or zone applies at once: the next claim works out when the mailbox
+    // may send again. A send in flight keeps it closed until its outcome (a gap is one at a
+    // time), so only a hold that has nothing in flight is lifted.
+    if (current->daily_limit != m.daily_limit || current->send_gap != m.send_gap ||
+        current->timezone != m.timezone)
+      c.Prepare(
+           "UPDATE mailboxes SET send_after = 0 WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM "
+           "enrollments e INDEXED BY enrollments_lease_until WHERE e.lease_owner IS NOT NULL "
+           "AND e.lease_until > ?2 AND e.mailbox_id = ?1)")
+          .Bind(m.id, m.updated_at)
+          .Run();
     return *FindMailbox(c, m.id);
   });
 }
@@ -231,7 +261,20 @@ Status SqliteStore::DeleteMailbox(const Id& id) {
       return MakeError(ErrorKind::kConflict, "mailbox_in_use",
                        "This mailbox still has contacts active in its sequences: cancel them or "
                        "complete its sequences first.");
-    // Sequences, enrollments, messages and history follow by ON DELETE CASCADE.
+    // Sequences, enrollments, messages and history follow by ON DELETE CASCADE; other
+    // sequences' rotations forget it.
+    std::vector<std::pair<Id, std::vector<Id>>> rotations;
+    {
+      auto q = c.Prepare("SELECT id, rotation FROM sequences WHERE instr(rotation, ?) > 0");
+      q.Bind("\"" + id + "\"");
+      while (q.Step()) rotations.emplace_back(q.Text(0), IdsFromJson(q.Text(1)));
+    }
+    for (auto& [sequence, members] : rotations) {
+      std::erase(members, id);
+      c.Prepare("UPDATE sequences SET rotation = ? WHERE id = ?")
+          .Bind(IdsToJson(members), sequence)
+          .Run();
+    }
     c.Prepare("DELETE FROM mailboxes WHERE id = ?").Bind(id).Run();
     return Ok{};
   });
