@@ -1,5 +1,6 @@
 // The CSV import route: streamed parsing, batches, and every way a file can be wrong.
 #include "api/api_test_fixture.h"
+#include "core/input_limits.h"
 
 namespace mailmark {
 namespace {
@@ -201,6 +202,68 @@ TEST_F(ImportTest, TwentyThousandRowsInBatchesStreamedInOddChunks) {
   EXPECT_EQ(again.json["errorCount"], 20000);
   EXPECT_EQ(again.json["errors"][0]["code"], "already_enrolled");
   EXPECT_EQ(again.json["errors"][0]["line"], 2);
+}
+
+// Issue 11: a row that is merely too large is a row error like any other; the good rows
+// around it are enrolled.
+TEST_F(ImportTest, OversizedFieldsAndRowsAreRowErrors) {
+  std::string header = "email,bio";
+  for (int i = 0; i < 9; ++i) header += ",f" + std::to_string(i);
+  const std::string empties(9, ',');
+  auto row = [&](const std::string& email, const std::string& bio) {
+    return email + ",\"" + bio + "\"" + empties + "\n";
+  };
+  std::string wide_row = "wide@x.co,";  // 10 fields of 7,000 bytes: each fits, the row not
+  for (int i = 0; i < 10; ++i) wide_row += std::string(7000, 'w') + (i < 9 ? "," : "\n");
+  std::string csv = header + "\n" +                                              // 1
+                    row("first@x.co", "short") +                                 // 2
+                    row("full@x.co", std::string(kMaxCsvFieldBytes, 'b')) +      // 3
+                    row("over@x.co", std::string(kMaxCsvFieldBytes + 1, 'b')) +  // 4
+                    row("huge@x.co", std::string(2'000'000, 'b')) +              // 5
+                    wide_row +                                                   // 6
+                    row("last@x.co", "short");                                   // 7
+  Answer a = Upload(csv);
+  ASSERT_EQ(a.status, 200) << a.body.substr(0, 500);
+  EXPECT_EQ(a.json["enrolled"], 3);
+  std::vector<std::pair<int, std::string>> got;
+  for (const json& e : a.json["errors"]) got.emplace_back(e["line"], e["code"]);
+  std::vector<std::pair<int, std::string>> want = {
+      {4, "csv_field_too_large"}, {5, "csv_field_too_large"}, {6, "csv_row_too_large"}};
+  EXPECT_EQ(got, want) << a.body.substr(0, 500);
+  EXPECT_EQ(a.json["errors"][0]["contactEmail"], "over@x.co");
+  EXPECT_EQ(a.json["errors"][2]["contactEmail"], "wide@x.co");
+  std::vector<std::string> emails;
+  for (const json& e : Enrollments()) emails.push_back(e["contactEmail"].get<std::string>());
+  EXPECT_EQ(emails, (std::vector<std::string>{"first@x.co", "full@x.co", "last@x.co"}));
+  for (const json& e : Enrollments()) {
+    if (e["contactEmail"] == "full@x.co") {
+      EXPECT_EQ(e["mergeFields"]["bio"].get<std::string>().size(), kMaxCsvFieldBytes);
+    }
+  }
+}
+
+TEST_F(ImportTest, HeaderOverTheMergeFieldLimitsEnrollsNothing) {
+  std::string header = "email";
+  for (std::size_t i = 0; i < kMaxMergeFields; ++i) header += ",f" + std::to_string(i);
+  Answer fits = Upload(header + "\nin@x.co" + std::string(kMaxMergeFields, ',') + "\n");
+  ASSERT_EQ(fits.status, 200) << fits.body.substr(0, 500);
+  EXPECT_EQ(fits.json["enrolled"], 1);
+
+  Answer too_many = Upload(header + ",one_more\nout@x.co\n");
+  EXPECT_EQ(too_many.status, 413) << too_many.body.substr(0, 500);
+  EXPECT_EQ(too_many.code(), "too_many_merge_fields");
+  EXPECT_EQ(too_many.json["error"]["details"]["max"], kMaxMergeFields);
+
+  EXPECT_EQ(Upload("email," + std::string(kMaxMergeKeyBytes, 'k') + "\nok@x.co,v\n").status, 200);
+  Answer long_name = Upload("email," + std::string(kMaxMergeKeyBytes + 1, 'k') + "\nno@x.co,v\n");
+  EXPECT_EQ(long_name.status, 422);
+  EXPECT_EQ(long_name.code(), "invalid_merge_fields");
+  EXPECT_EQ(long_name.json["error"]["details"]["column"], 2);
+
+  Answer huge_header = Upload("email," + std::string(kMaxCsvFieldBytes + 1, 'k') + "\nno@x.co,v\n");
+  EXPECT_EQ(huge_header.status, 413);
+  EXPECT_EQ(huge_header.code(), "csv_field_too_large");
+  EXPECT_EQ(Counts(sequence_)["active"], 2);
 }
 
 class TinyCsvLimitTest : public ImportTest {

@@ -7,6 +7,7 @@
 #include "api/errors.h"
 #include "api/json_reader.h"
 #include "core/enrollment_rules.h"
+#include "core/input_limits.h"
 #include "core/send_window.h"
 #include "core/step_rules.h"
 #include "core/time_zone.h"
@@ -613,6 +614,12 @@ Result<std::vector<Step>> ParseSteps(const json& value) {
     return BadRequest("invalid_field", "steps must be an array.",
                       {{"field", "steps"}, {"expected", "an array"}});
   }
+  // Refused before any step is read; ValidateSteps has the same rule for every other caller.
+  if (value.size() > kMaxSteps) {
+    return MakeError(ErrorKind::kTooLarge, "too_many_steps",
+                     "A sequence has at most " + std::to_string(kMaxSteps) + " steps.",
+                     {{"field", "steps"}, {"max", kMaxSteps}, {"count", value.size()}});
+  }
   std::vector<Step> steps;
   steps.reserve(value.size());
   for (std::size_t i = 0; i < value.size(); ++i) {
@@ -745,18 +752,43 @@ Result<MergeFields> ParseMergeFields(const json& value, const std::string& path)
     return Invalid("invalid_merge_fields", field + " must be an object of text values.",
                    {{"field", field}});
   }
+  if (value.size() > kMaxMergeFields) {
+    return MakeError(ErrorKind::kTooLarge, "too_many_merge_fields",
+                     field + " holds at most " + std::to_string(kMaxMergeFields) + " fields.",
+                     {{"field", field}, {"max", kMaxMergeFields}, {"count", value.size()}});
+  }
   MergeFields out;
+  std::size_t total = 0;
   for (const auto& [key, v] : value.items()) {
-    if (key.empty() || key.size() > 200) {
-      return Invalid("invalid_merge_fields", field + " keys must be 1 to 200 bytes long.",
-                     {{"field", field}});
+    if (key.empty() || key.size() > kMaxMergeKeyBytes) {
+      return Invalid(
+          "invalid_merge_fields",
+          field + " keys must be 1 to " + std::to_string(kMaxMergeKeyBytes) + " bytes long.",
+          {{"field", field}, {"maxBytes", kMaxMergeKeyBytes}});
     }
     if (!v.is_string() && !v.is_number() && !v.is_boolean()) {
       return Invalid("invalid_merge_fields",
                      field + "." + key + " must be a string, a number or a boolean.",
                      {{"field", field + "." + key}});
     }
-    out[key] = ScalarText(v);
+    std::string text = ScalarText(v);
+    if (text.size() > kMaxMergeValueBytes) {
+      return MakeError(ErrorKind::kTooLarge, "too_large",
+                       field + "." + key + " is " + std::to_string(text.size()) +
+                           " bytes; at most " + std::to_string(kMaxMergeValueBytes) +
+                           " are allowed.",
+                       {{"field", field + "." + key},
+                        {"maxBytes", kMaxMergeValueBytes},
+                        {"bytes", text.size()}});
+    }
+    total += key.size() + text.size();
+    if (total > kMaxMergeFieldsBytes) {
+      return MakeError(ErrorKind::kTooLarge, "too_large",
+                       field + " is larger than " + std::to_string(kMaxMergeFieldsBytes) +
+                           " bytes (keys and values together).",
+                       {{"field", field}, {"maxBytes", kMaxMergeFieldsBytes}});
+    }
+    out[key] = std::move(text);
   }
   return out;
 }

@@ -55,7 +55,8 @@ inline constexpr int kMaxBounceWindow = 10000;  // bounceProtection.overLast
 inline constexpr std::size_t kMaxRotation = 50;
 
 // A step list as sent (ids kept as given, empty when absent). Shape and per-step field rules
-// only: the list as a whole is judged by ValidateSteps.
+// only: the list as a whole is judged by ValidateSteps. Over kMaxSteps entries is 413
+// too_many_steps before any is read.
 Result<std::vector<Step>> ParseSteps(const nlohmann::json& steps);
 
 // "schedule": null (any time) or an object; 422 invalid_schedule (details.field) for values
@@ -93,7 +94,10 @@ struct ContactInput {
 // `path` prefixes field names in errors ("contacts[3]").
 Result<ContactInput> ParseContact(const nlohmann::json& value, const std::string& path);
 // Values must be strings, numbers or booleans (kept as text); anything else is 422
-// invalid_merge_fields.
+// invalid_merge_fields, as is a key of 0 or over kMaxMergeKeyBytes bytes. Sizes
+// (core/input_limits.h): over kMaxMergeFields fields is 413 too_many_merge_fields (details
+// field, max, count); a value over kMaxMergeValueBytes, or keys and values together over
+// kMaxMergeFieldsBytes, is 413 too_large (details field, maxBytes).
 Result<MergeFields> ParseMergeFields(const nlohmann::json& value, const std::string& path);
 
 // The longest delay a step may ask for: ten years.

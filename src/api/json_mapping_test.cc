@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/input_limits.h"
+
 namespace mailmark {
 namespace {
 
@@ -245,6 +247,76 @@ TEST(ContactParseTest, RejectsNestedAndNullMergeValues) {
             "invalid_field");
   EXPECT_EQ(FieldOf(ParseContact({{"contactEmail", 7}}, "contacts[3]")),
             "contacts[3].contactEmail");
+}
+
+TEST(StepParseTest, AtMostKMaxStepsBeforeAnyIsRead) {
+  json steps = json::array();
+  for (std::size_t i = 0; i < kMaxSteps; ++i)
+    steps.push_back({{"type", "send_email"}, {"subject", "S"}, {"html", "x"}});
+  EXPECT_TRUE(ParseSteps(steps).ok());
+  steps.push_back(5);  // not even a step: the count is judged first
+  Result<std::vector<Step>> over = ParseSteps(steps);
+  EXPECT_EQ(CodeOf(over), "too_many_steps");
+  EXPECT_EQ(over.error().kind, ErrorKind::kTooLarge);
+  EXPECT_EQ(FieldOf(over), "steps");
+  EXPECT_EQ(over.error().details["max"], kMaxSteps);
+}
+
+json ContactWith(json merge_fields) {
+  return {{"contactEmail", "a@b.co"}, {"mergeFields", std::move(merge_fields)}};
+}
+
+TEST(ContactParseTest, MergeFieldCountLimit) {
+  json fields = json::object();
+  for (std::size_t i = 0; i < kMaxMergeFields; ++i) fields["f" + std::to_string(i)] = "v";
+  EXPECT_TRUE(ParseContact(ContactWith(fields), "").ok());
+  fields["one_more"] = "v";
+  Result<ContactInput> over = ParseContact(ContactWith(fields), "contacts[4]");
+  EXPECT_EQ(CodeOf(over), "too_many_merge_fields");
+  EXPECT_EQ(over.error().kind, ErrorKind::kTooLarge);
+  EXPECT_EQ(FieldOf(over), "contacts[4].mergeFields");
+  EXPECT_EQ(over.error().details["max"], kMaxMergeFields);
+  EXPECT_EQ(over.error().details["count"], kMaxMergeFields + 1);
+}
+
+TEST(ContactParseTest, MergeKeyLengthLimit) {
+  EXPECT_TRUE(ParseContact(ContactWith({{std::string(kMaxMergeKeyBytes, 'k'), "v"}}), "").ok());
+  Result<ContactInput> over =
+      ParseContact(ContactWith({{std::string(kMaxMergeKeyBytes + 1, 'k'), "v"}}), "");
+  EXPECT_EQ(CodeOf(over), "invalid_merge_fields");
+  EXPECT_EQ(over.error().kind, ErrorKind::kInvalid);
+  EXPECT_EQ(over.error().details["maxBytes"], kMaxMergeKeyBytes);
+}
+
+TEST(ContactParseTest, MergeValueSizeLimit) {
+  EXPECT_TRUE(ParseContact(ContactWith({{"bio", std::string(kMaxMergeValueBytes, 'v')}}), "").ok());
+  Result<ContactInput> over =
+      ParseContact(ContactWith({{"bio", std::string(kMaxMergeValueBytes + 1, 'v')}}), "");
+  EXPECT_EQ(CodeOf(over), "too_large");
+  EXPECT_EQ(over.error().kind, ErrorKind::kTooLarge);
+  EXPECT_EQ(FieldOf(over), "mergeFields.bio");
+  EXPECT_EQ(over.error().details["maxBytes"], kMaxMergeValueBytes);
+  EXPECT_EQ(over.error().details["bytes"], kMaxMergeValueBytes + 1);
+}
+
+TEST(ContactParseTest, MergeFieldsTotalSizeLimit) {
+  // Values of up to kMaxMergeValueBytes filling keys and values exactly to the limit.
+  const std::size_t n = kMaxMergeFieldsBytes / kMaxMergeValueBytes;  // 8 values of 8 KiB
+  json fields = json::object();
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string key = "k" + std::to_string(i);
+    std::size_t room = std::min(kMaxMergeValueBytes, kMaxMergeFieldsBytes - total - key.size());
+    total += key.size() + room;
+    fields[key] = std::string(room, 'v');
+  }
+  ASSERT_EQ(total, kMaxMergeFieldsBytes);
+  EXPECT_TRUE(ParseContact(ContactWith(fields), "").ok());
+  fields["z"] = "";  // one more byte: its key
+  Result<ContactInput> over = ParseContact(ContactWith(fields), "");
+  EXPECT_EQ(CodeOf(over), "too_large");
+  EXPECT_EQ(FieldOf(over), "mergeFields");
+  EXPECT_EQ(over.error().details["maxBytes"], kMaxMergeFieldsBytes);
 }
 
 TEST(EnrollmentJsonTest, CurrentStepOnlyWhileActive) {

@@ -4,12 +4,16 @@
 // batches of options.import_batch_size (one store transaction each), so memory stays flat
 // however long the file is. Decisions:
 // - Row problems (no email, invalid address, wrong column count, not UTF-8, already active,
-//   suppressed…) are reported with their line and the import goes on. A contact that appears
-//   twice is refused the second time as already_enrolled, naming the first row's enrollment.
+//   suppressed, a field or the row over its size limit…) are reported with their line and the
+//   import goes on. A contact that appears twice is refused the second time as
+//   already_enrolled, naming the first row's enrollment.
 // - The error list keeps the first 1000 entries; errorCount is the total and errorsTruncated
 //   says whether entries were dropped.
-// - A header problem is 422 before anything is enrolled.
-// - A structural error (a bad quote, a record past the size limit) or a body over
+// - A header problem is 422 before anything is enrolled (413 when it breaks a size limit:
+//   more merge-field columns than a contact may have, a cell or the row too large).
+// - Size limits (core/input_limits.h) make a row error, never a structural one: the parser
+//   keeps no more than a row's worth of any record however long it is.
+// - A structural error (a bad quote, an unterminated quoted field) or a body over
 //   max_csv_bytes answers 400/413 and drops the batch in progress; batches committed before
 //   it stay enrolled (a 1,000,000-row upload is not one transaction) and are counted in
 //   details.enrolledBeforeError. A file shorter than one batch therefore changes nothing.

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <set>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "core/ids.h"
+#include "core/input_limits.h"
 
 namespace mailmark {
 namespace {
@@ -16,6 +19,26 @@ bool IsBlank(std::string_view s) {
 
 Error StepError(std::string code, std::string message, size_t index) {
   return MakeError(ErrorKind::kInvalid, std::move(code), std::move(message), {{"index", index}});
+}
+
+// 413 too_large naming the step's field, e.g. details.field "steps[2].html".
+std::optional<Error> OverSize(std::string_view value, std::size_t max_bytes, size_t index,
+                              std::string_view part) {
+  if (value.size() <= max_bytes) return std::nullopt;
+  std::string field = "steps[" + std::to_string(index) + "]." + std::string(part);
+  return MakeError(
+      ErrorKind::kTooLarge, "too_large",
+      field + " is " + std::to_string(value.size()) + " bytes; at most " +
+          std::to_string(max_bytes) + " are allowed.",
+      {{"index", index}, {"field", field}, {"maxBytes", max_bytes}, {"bytes", value.size()}});
+}
+
+std::optional<Error> StepTooLarge(const Step& s, size_t index) {
+  if (s.type != StepType::kSendEmail) return std::nullopt;
+  if (auto e = OverSize(s.subject, kMaxStepSubjectBytes, index, "subject")) return e;
+  if (auto e = OverSize(s.html, kMaxStepHtmlBytes, index, "html")) return e;
+  if (s.text) return OverSize(*s.text, kMaxStepTextBytes, index, "text");
+  return std::nullopt;
 }
 
 std::optional<size_t> IndexOf(const std::vector<Step>& steps, const Id& id) {
@@ -30,6 +53,10 @@ Status ValidateSteps(const std::vector<Step>& steps) {
   if (steps.empty())
     return MakeError(ErrorKind::kInvalid, "steps_required",
                      "A sequence needs at least one step, starting with a send_email step.");
+  if (steps.size() > kMaxSteps)
+    return MakeError(ErrorKind::kTooLarge, "too_many_steps",
+                     "A sequence has at most " + std::to_string(kMaxSteps) + " steps.",
+                     {{"field", "steps"}, {"max", kMaxSteps}, {"count", steps.size()}});
   if (steps.front().type != StepType::kSendEmail)
     return StepError("sequence_must_start_with_email",
                      "A sequence must start with a send_email step, not a delay.", 0);
@@ -37,6 +64,7 @@ Status ValidateSteps(const std::vector<Step>& steps) {
   bool first_email = true;
   for (size_t i = 0; i < steps.size(); ++i) {
     const Step& s = steps[i];
+    if (std::optional<Error> e = StepTooLarge(s, i)) return *e;
     if (!s.id.empty() && !ids.insert(s.id).second)
       return StepError("duplicate_step_id", "Step id " + s.id + " appears twice.", i);
     if (s.type == StepType::kDelay) {

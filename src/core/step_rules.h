@@ -14,6 +14,9 @@ namespace mailmark {
 // The whole list must be valid: at least one step, a send_email first, every send_email with
 // an html body, the first with a subject, every delay with delayMs > 0, ids unique.
 // Error details carry the offending step's {"index": i}.
+// Sizes (core/input_limits.h): more than kMaxSteps steps is 413 too_many_steps (details
+// field "steps", max, count); a subject, html or text over its limit is 413 too_large
+// (details index, field "steps[i].html", maxBytes, bytes).
 Status ValidateSteps(const std::vector<Step>& steps);
 
 // A PATCH's step list applied to the current one: an incoming step with an id must name an

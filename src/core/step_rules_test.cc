@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/input_limits.h"
+
 namespace mailmark {
 namespace {
 
@@ -54,6 +56,56 @@ TEST(ValidateSteps, ReportsTheOffendingIndex) {
 TEST(ValidateSteps, AllowsConsecutiveAndTrailingDelaysAndEmptyFollowUpSubjects) {
   EXPECT_EQ(CodeOf(ValidateSteps({Send("a"), Delay("d", 1), Delay("e", 2), Send("b", "")})), "ok");
   EXPECT_EQ(CodeOf(ValidateSteps({Send("a"), Delay("d", 1)})), "ok");
+}
+
+TEST(ValidateSteps, AtMostKMaxSteps) {
+  std::vector<Step> steps;
+  for (std::size_t i = 0; i < kMaxSteps; ++i) steps.push_back(Send("s" + std::to_string(i)));
+  EXPECT_EQ(CodeOf(ValidateSteps(steps)), "ok");
+  steps.push_back(Delay("last", 1));
+  Status s = ValidateSteps(steps);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, "too_many_steps");
+  EXPECT_EQ(s.error().kind, ErrorKind::kTooLarge);
+  EXPECT_EQ(s.error().details["field"], "steps");
+  EXPECT_EQ(s.error().details["max"], kMaxSteps);
+  EXPECT_EQ(s.error().details["count"], kMaxSteps + 1);
+}
+
+// Each part of a step: fine at its limit, 413 too_large naming it one byte over.
+TEST(ValidateSteps, StepPartsAtTheirLimitsAndJustOver) {
+  struct Part {
+    const char* name;
+    std::size_t max;
+    void (*set)(Step&, std::string);
+  };
+  const Part parts[] = {
+      {"subject", kMaxStepSubjectBytes, [](Step& s, std::string v) { s.subject = std::move(v); }},
+      {"html", kMaxStepHtmlBytes, [](Step& s, std::string v) { s.html = std::move(v); }},
+      {"text", kMaxStepTextBytes, [](Step& s, std::string v) { s.text = std::move(v); }},
+  };
+  for (const Part& part : parts) {
+    SCOPED_TRACE(part.name);
+    std::vector<Step> steps = {Send("a"), Delay("d", 1), Send("b")};
+    part.set(steps[2], std::string(part.max, 'x'));
+    EXPECT_EQ(CodeOf(ValidateSteps(steps)), "ok");
+    part.set(steps[2], std::string(part.max + 1, 'x'));
+    Status s = ValidateSteps(steps);
+    ASSERT_FALSE(s);
+    EXPECT_EQ(s.error().code, "too_large");
+    EXPECT_EQ(s.error().kind, ErrorKind::kTooLarge);
+    EXPECT_EQ(s.error().details["index"], 2);
+    EXPECT_EQ(s.error().details["field"], std::string("steps[2].") + part.name);
+    EXPECT_EQ(s.error().details["maxBytes"], part.max);
+    EXPECT_EQ(s.error().details["bytes"], part.max + 1);
+  }
+}
+
+TEST(ValidateSteps, ApplyStepEditsChecksSizesToo) {
+  std::vector<Step> incoming = {Send("a", "Hi", std::string(kMaxStepHtmlBytes + 1, 'x'))};
+  Result<std::vector<Step>> edited = ApplyStepEdits({Send("a")}, incoming);
+  ASSERT_FALSE(edited);
+  EXPECT_EQ(edited.error().code, "too_large");
 }
 
 const Timestamp kAt = FromMillis(1'000'000);

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/input_limits.h"
+
 namespace mailmark {
 namespace {
 
@@ -35,6 +37,7 @@ bool IsEmailColumn(std::string_view lower_name) {
 }  // namespace
 
 Result<ContactColumns> MapHeader(const CsvRecord& header) {
+  if (header.problem) return *header.problem;  // its names were not all read
   ContactColumns columns;
   columns.column_count = header.fields.size();
   std::map<std::string, std::size_t> seen;  // lower-cased name → column index
@@ -59,6 +62,13 @@ Result<ContactColumns> MapHeader(const CsvRecord& header) {
                       it->second + 1, Trim(header.fields[it->second]), i + 1, name),
           {{"line", header.line}, {"columns", nlohmann::json::array({it->second + 1, i + 1})}});
     }
+    if (name.size() > kMaxMergeKeyBytes) {
+      return MakeError(ErrorKind::kInvalid, "invalid_merge_fields",
+                       fmt::format("column {} of the CSV header is longer than {} bytes; a merge "
+                                   "field name is at most that long",
+                                   i + 1, kMaxMergeKeyBytes),
+                       {{"line", header.line}, {"column", i + 1}, {"maxBytes", kMaxMergeKeyBytes}});
+    }
     seen.emplace(key, i);
     if (IsEmailColumn(lower)) {
       email_index = i;
@@ -73,6 +83,14 @@ Result<ContactColumns> MapHeader(const CsvRecord& header) {
         "\"contactEmail\" (case-insensitive)",
         {{"line", header.line}, {"accepted", nlohmann::json::array({"email", "contactEmail"})}});
   }
+  if (columns.merge_fields.size() > kMaxMergeFields) {
+    return MakeError(
+        ErrorKind::kTooLarge, "too_many_merge_fields",
+        fmt::format("the CSV header names {} merge fields besides the email; at "
+                    "most {} are allowed",
+                    columns.merge_fields.size(), kMaxMergeFields),
+        {{"line", header.line}, {"max", kMaxMergeFields}, {"count", columns.merge_fields.size()}});
+  }
   columns.email_index = *email_index;
   return columns;
 }
@@ -81,6 +99,9 @@ std::variant<ContactRow, RowError> MapRow(const ContactColumns& columns, const C
   std::string email;
   if (columns.email_index < record.fields.size()) {
     email = std::string(Trim(record.fields[columns.email_index]));
+  }
+  if (record.problem) {
+    return RowError{record.line, std::move(email), record.problem->code, record.problem->message};
   }
   if (record.fields.size() != columns.column_count) {
     return RowError{record.line, std::move(email), "csv_column_count",
@@ -92,8 +113,19 @@ std::variant<ContactRow, RowError> MapRow(const ContactColumns& columns, const C
                     fmt::format("line {}: the email is empty", record.line)};
   }
   ContactRow row{record.line, std::move(email), {}};
+  std::size_t total = 0;
   for (const auto& [index, name] : columns.merge_fields) {
-    row.merge_fields.emplace(name, Trim(record.fields[index]));
+    const std::string_view value = Trim(record.fields[index]);
+    total += name.size() + value.size();
+    row.merge_fields.emplace(name, value);
+  }
+  // What the JSON API refuses for one contact is refused here too (long names can push a row
+  // that fits kMaxCsvRowBytes past it).
+  if (total > kMaxMergeFieldsBytes) {
+    return RowError{record.line, std::move(row.email), "csv_row_too_large",
+                    fmt::format("line {}: the merge fields (names and values) are larger than "
+                                "{} bytes",
+                                record.line, kMaxMergeFieldsBytes)};
   }
   return row;
 }

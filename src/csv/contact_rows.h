@@ -29,7 +29,10 @@ struct ContactColumns {
   std::size_t column_count = 0;
 };
 
-// Errors (ErrorKind::kInvalid): csv_no_email_column, csv_duplicate_column, csv_empty_header.
+// Errors (ErrorKind::kInvalid): csv_no_email_column, csv_duplicate_column, csv_empty_header,
+// invalid_merge_fields (a name over kMaxMergeKeyBytes; details column, maxBytes).
+// ErrorKind::kTooLarge: too_many_merge_fields (over kMaxMergeFields columns besides the email;
+// details max, count), or the header record's own CsvRecord::problem.
 Result<ContactColumns> MapHeader(const CsvRecord& header);
 
 struct ContactRow {
@@ -42,7 +45,10 @@ struct ContactRow {
 struct RowError {
   std::size_t line = 0;
   std::string email;  // as far as it could be read, else empty
-  std::string code;   // csv_column_count | missing_email
+  // csv_column_count | missing_email | csv_field_too_large | csv_row_too_large |
+  // csv_too_many_fields (the last three: CsvRecord::problem, or merge fields over
+  // kMaxMergeFieldsBytes as csv_row_too_large)
+  std::string code;
   std::string message;
 };
 

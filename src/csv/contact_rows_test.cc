@@ -8,6 +8,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "core/input_limits.h"
+
 namespace mailmark {
 namespace {
 
@@ -17,7 +19,10 @@ using ::testing::IsEmpty;
 using ::testing::Pair;
 
 CsvRecord Rec(std::vector<std::string> fields, std::size_t line = 1) {
-  return CsvRecord{std::move(fields), line};
+  CsvRecord record;
+  record.fields = std::move(fields);
+  record.line = line;
+  return record;
 }
 
 ContactColumns Header(std::vector<std::string> fields) {
@@ -181,6 +186,68 @@ TEST(MapRow, EmptyEmailIsMissingEmail) {
     EXPECT_EQ(error.email, "");
     EXPECT_THAT(error.message, HasSubstr("line 5"));
   }
+}
+
+TEST(MapRow, ARecordOverASizeLimitIsARowErrorWithItsCode) {
+  ContactColumns columns = Header({"email", "bio"});
+  CsvRecord record = Rec({" big@x.co ", ""}, 7);
+  record.problem = MakeError(ErrorKind::kTooLarge, "csv_field_too_large", "line 7: field 2 …");
+  RowError error = ExpectRowError(columns, record);
+  EXPECT_EQ(error.code, "csv_field_too_large");
+  EXPECT_EQ(error.line, 7u);
+  EXPECT_EQ(error.email, "big@x.co");
+  EXPECT_EQ(error.message, "line 7: field 2 …");
+}
+
+TEST(MapRow, MergeFieldsOverTheirTotalLimitAreARowError) {
+  // Long names push what a row that fits kMaxCsvRowBytes holds past kMaxMergeFieldsBytes.
+  std::vector<std::string> names = {"email"};
+  for (int i = 0; i < 8; ++i) names.push_back(std::string(190, static_cast<char>('a' + i)));
+  ContactColumns columns = Header(names);
+  std::vector<std::string> fields = {"a@x.co"};
+  std::size_t total = 8 * 190;
+  for (int i = 0; i < 8; ++i) {
+    std::size_t room = std::min(kMaxCsvFieldBytes, kMaxMergeFieldsBytes - total);
+    fields.push_back(std::string(room, 'v'));
+    total += room;
+  }
+  ASSERT_EQ(total, kMaxMergeFieldsBytes);
+  EXPECT_EQ(ExpectRow(columns, Rec(fields)).merge_fields.size(), 8u);
+  fields.back() += "v";
+  RowError error = ExpectRowError(columns, Rec(fields, 9));
+  EXPECT_EQ(error.code, "csv_row_too_large");
+  EXPECT_EQ(error.email, "a@x.co");
+}
+
+TEST(MapHeader, AtMostKMaxMergeFieldColumnsBesidesTheEmail) {
+  std::vector<std::string> names = {"email"};
+  for (std::size_t i = 0; i < kMaxMergeFields; ++i) names.push_back("f" + std::to_string(i));
+  EXPECT_TRUE(MapHeader(Rec(names)).ok());
+  names.push_back("one_more");
+  Result<ContactColumns> over = MapHeader(Rec(names));
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().kind, ErrorKind::kTooLarge);
+  EXPECT_EQ(over.error().code, "too_many_merge_fields");
+  EXPECT_EQ(over.error().details["max"], kMaxMergeFields);
+  EXPECT_EQ(over.error().details["count"], kMaxMergeFields + 1);
+}
+
+TEST(MapHeader, NamesAtMostKMaxMergeKeyBytes) {
+  EXPECT_TRUE(MapHeader(Rec({"email", std::string(kMaxMergeKeyBytes, 'k')})).ok());
+  Result<ContactColumns> over = MapHeader(Rec({"email", std::string(kMaxMergeKeyBytes + 1, 'k')}));
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().code, "invalid_merge_fields");
+  EXPECT_EQ(over.error().details["column"], 2);
+  EXPECT_EQ(over.error().details["maxBytes"], kMaxMergeKeyBytes);
+}
+
+TEST(MapHeader, AHeaderRecordOverASizeLimitIsRefused) {
+  CsvRecord header = Rec({"email", ""});
+  header.problem = MakeError(ErrorKind::kTooLarge, "csv_field_too_large", "line 1: …");
+  Result<ContactColumns> columns = MapHeader(header);
+  ASSERT_FALSE(columns.ok());
+  EXPECT_EQ(columns.error().code, "csv_field_too_large");
+  EXPECT_EQ(columns.error().kind, ErrorKind::kTooLarge);
 }
 
 // --- Parser and mapping together -----------------------------------------------------------

@@ -132,45 +132,71 @@ void CsvParser::Step(char c) {
       }
       break;
   }
-  if (record_bytes_ > limits_.max_record_bytes && !error_) {
-    Fail("csv_record_too_large",
-         fmt::format("the record starting on line {} is larger than {} bytes", record_line_,
-                     limits_.max_record_bytes),
-         record_line_);
+  if (record_bytes_ > limits_.max_record_bytes && !record_over_ && !error_) {
+    record_over_ = true;
+    // The field being read is cut short: dropped, so a half-read address is never reported.
+    field_over_ = true;
+    field_.clear();
+    Problem("csv_row_too_large",
+            fmt::format("line {}: the row is larger than {} bytes", record_line_,
+                        limits_.max_record_bytes),
+            {{"maxBytes", limits_.max_record_bytes}});
   }
   if (c == '\r' || c == '\n') ++line_;
 }
 
 void CsvParser::AppendToField(char c) {
   ++record_bytes_;
+  // Past a limit the bytes are still parsed (quotes decide where the record ends) but no
+  // longer kept, so a 2 MB cell costs no more memory than a full one.
+  if (field_over_ || record_over_) return;
+  if (field_.size() >= limits_.max_field_bytes) {
+    field_over_ = true;
+    field_.clear();
+    Problem("csv_field_too_large",
+            fmt::format("line {}: field {} is larger than {} bytes", record_line_,
+                        fields_.size() + 1, limits_.max_field_bytes),
+            {{"column", fields_.size() + 1}, {"maxBytes", limits_.max_field_bytes}});
+    return;
+  }
   field_.push_back(c);
 }
 
 void CsvParser::EndField() {
   if (fields_.size() >= limits_.max_fields) {
-    Fail("csv_too_many_fields",
-         fmt::format("the record starting on line {} has more than {} fields", record_line_,
-                     limits_.max_fields),
-         record_line_);
-    return;
+    Problem(
+        "csv_too_many_fields",
+        fmt::format("line {}: the row has more than {} fields", record_line_, limits_.max_fields),
+        {{"max", limits_.max_fields}});
+  } else {
+    fields_.push_back(std::move(field_));
   }
-  fields_.push_back(std::move(field_));
   field_.clear();
   field_quoted_ = false;
+  field_over_ = false;
   state_ = State::kFieldStart;
 }
 
 void CsvParser::EndRecord() {
-  const bool blank_line = fields_.empty() && field_.empty() && !field_quoted_;
+  const bool blank_line =
+      fields_.empty() && field_.empty() && !field_quoted_ && !field_over_ && !record_problem_;
   if (!blank_line) {
     EndField();
-    if (error_) return;
-    CsvRecord record{std::move(fields_), record_line_};
+    CsvRecord record{std::move(fields_), record_line_, std::move(record_problem_)};
     fields_.clear();
+    record_problem_.reset();
     if (!on_record_(std::move(record))) stopped_ = true;
   }
   record_bytes_ = 0;
+  record_over_ = false;
   state_ = State::kFieldStart;
+}
+
+void CsvParser::Problem(std::string code, std::string message, nlohmann::json details) {
+  if (record_problem_) return;  // the first one says enough
+  details["line"] = record_line_;
+  record_problem_ =
+      MakeError(ErrorKind::kTooLarge, std::move(code), std::move(message), std::move(details));
 }
 
 void CsvParser::Fail(std::string code, std::string message, std::size_t line) {

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/input_limits.h"
 #include "core/result.h"
 
 namespace mailmark {
@@ -20,19 +21,27 @@ namespace mailmark {
 struct CsvRecord {
   std::vector<std::string> fields;
   std::size_t line = 0;  // 1-based physical line where the record starts
+  // Set when the record broke a size limit (ErrorKind::kTooLarge, details {"line", "maxBytes"
+  // or "max", and "column" for a field}). Its fields are then incomplete: a field over the
+  // limit is empty, and once the record is over its limit nothing more of it is kept. It is
+  // still read to its end, so the records after it are whole.
+  //   csv_field_too_large   a field longer than max_field_bytes (the first such one)
+  //   csv_row_too_large     a record longer than max_record_bytes
+  //   csv_too_many_fields   a record with more than max_fields fields
+  std::optional<Error> problem;
 };
 
 struct CsvLimits {
-  std::size_t max_record_bytes = 1 << 20;  // raw bytes of one record, quotes included
-  std::size_t max_fields = 1000;
+  std::size_t max_record_bytes = kMaxCsvRowBytes;  // raw bytes of one record, quotes included
+  std::size_t max_fields = kMaxCsvFields;
+  std::size_t max_field_bytes = kMaxCsvFieldBytes;  // one field's content, quotes undone
 };
 
-// Errors (ErrorKind::kBadRequest, details {"line": N}):
+// Errors (ErrorKind::kBadRequest, details {"line": N}), which end the parse:
 //   csv_bad_quote           a quote inside an unquoted field, or text after a closing quote
 //   csv_unterminated_quote  input ended inside a quoted field (reported by Finish)
-//   csv_record_too_large    a record longer than max_record_bytes
-//   csv_too_many_fields     a record with more than max_fields fields
-// After an error every later call returns the same error.
+// After an error every later call returns the same error. A record over a size limit is no
+// error of the parse: it is delivered with CsvRecord::problem set.
 class CsvParser {
  public:
   // Return false to stop early: Feed then returns Ok and ignores the rest of the input.
@@ -53,6 +62,7 @@ class CsvParser {
   void EndField();
   void EndRecord();
   void Fail(std::string code, std::string message, std::size_t line);
+  void Problem(std::string code, std::string message, nlohmann::json details);
   bool Halted() const { return error_.has_value() || stopped_; }
 
   RecordFn on_record_;
@@ -65,6 +75,9 @@ class CsvParser {
   std::vector<std::string> fields_;
   std::string field_;
   bool field_quoted_ = false;
+  bool field_over_ = false;              // field_ passed max_field_bytes: the rest is dropped
+  bool record_over_ = false;             // the record passed max_record_bytes: likewise
+  std::optional<Error> record_problem_;  // the first limit the record broke
   std::size_t record_bytes_ = 0;
   std::size_t record_line_ = 1;
   std::size_t quote_line_ = 1;  // where the open quoted field began, for error messages

@@ -22,12 +22,15 @@ using Rec = std::pair<std::size_t, Fields>;
 struct Parsed {
   std::vector<Rec> records;
   std::optional<Error> error;
+  std::vector<std::pair<std::size_t, std::string>>
+      problems;  // (line, code) of records over a limit
 };
 
 Parsed ParseChunks(const std::vector<std::string_view>& chunks, CsvLimits limits = {}) {
   Parsed out;
   CsvParser parser(
       [&](CsvRecord&& r) {
+        if (r.problem) out.problems.emplace_back(r.line, r.problem->code);
         out.records.emplace_back(r.line, std::move(r.fields));
         return true;
       },
@@ -367,52 +370,124 @@ TEST(CsvParser, FeedAfterFinishIsAnError) {
 
 // --- Limits --------------------------------------------------------------------------------
 
-TEST(CsvParser, RecordSizeLimitIsInclusive) {
+using Problems = std::vector<std::pair<std::size_t, std::string>>;
+
+TEST(CsvParser, RecordSizeLimitIsInclusiveAndARowProblem) {
   const CsvLimits limits{.max_record_bytes = 10, .max_fields = 1000};
   // Line breaks do not count; quotes and separators do.
-  EXPECT_FALSE(Parse("0123456789\r\n0123456789\n", limits).error);
-  EXPECT_FALSE(Parse("\"12345678\"\n", limits).error);
-  EXPECT_FALSE(Parse("1234,56789\n", limits).error);
-  EXPECT_FALSE(Parse("\n\n\n\n\n\n\n\n\n\n\n\n0123456789", limits).error);
+  for (std::string_view fits : {"0123456789\r\n0123456789\n", "\"12345678\"\n", "1234,56789\n",
+                                "\n\n\n\n\n\n\n\n\n\n\n\n0123456789"}) {
+    Parsed p = Parse(fits, limits);
+    EXPECT_FALSE(p.error) << fits;
+    EXPECT_THAT(p.problems, IsEmpty()) << fits;
+  }
 
-  Parsed p = Parse("ok\n0123456789a\n", limits);
-  ASSERT_TRUE(p.error);
-  EXPECT_EQ(p.error->kind, ErrorKind::kBadRequest);
-  EXPECT_EQ(p.error->code, "csv_record_too_large");
-  EXPECT_EQ(ErrorLine(*p.error), 2u);
-  EXPECT_THAT(p.records, ElementsAre(Rec{1, {"ok"}}));
+  // The record over the limit is delivered with its problem, and reading goes on after it.
+  Parsed p = Parse("ok\n0123456789a\nnext\n", limits);
+  EXPECT_FALSE(p.error);
+  EXPECT_EQ(p.problems, (Problems{{2, "csv_row_too_large"}}));
+  ASSERT_EQ(p.records.size(), 3u);
+  EXPECT_EQ(p.records[0], (Rec{1, {"ok"}}));
+  EXPECT_EQ(p.records[1].first, 2u);
+  EXPECT_EQ(p.records[2], (Rec{3, {"next"}}));
 
-  Parsed q = Parse("\"123456789\"", limits);
-  ASSERT_TRUE(q.error);
-  EXPECT_EQ(q.error->code, "csv_record_too_large");
+  EXPECT_EQ(Parse("\"123456789\"", limits).problems, (Problems{{1, "csv_row_too_large"}}));
 }
 
-TEST(CsvParser, EndlessQuotedFieldFailsAsSoonAsItPassesTheLimit) {
+TEST(CsvParser, ARowOverItsLimitKeepsTheFieldsBeforeAndDropsTheRest) {
+  const CsvLimits limits{.max_record_bytes = 20, .max_fields = 1000};
+  Parsed p = Parse("a@x.co,0123456789abcdef,tail\n", limits);
+  ASSERT_EQ(p.records.size(), 1u);
+  EXPECT_EQ(p.problems, (Problems{{1, "csv_row_too_large"}}));
+  // The field that crossed the limit and those after it are empty: never half a value.
+  EXPECT_THAT(p.records[0].second, ElementsAre("a@x.co", "", ""));
+}
+
+TEST(CsvParser, FieldSizeLimitIsInclusiveAndARowProblem) {
+  const CsvLimits limits{.max_record_bytes = 1000, .max_fields = 1000, .max_field_bytes = 5};
+  Parsed fits = Parse("12345,\"ab\"\"de\"\n", limits);  // a doubled quote is one byte
+  EXPECT_THAT(fits.problems, IsEmpty());
+  EXPECT_THAT(fits.records, ElementsAre(Rec{1, {"12345", "ab\"de"}}));
+
+  Parsed p = Parse("a,123456,c\n\"x\",\"1234\n56\",z\nlast\n", limits);
+  EXPECT_FALSE(p.error);
+  EXPECT_EQ(p.problems, (Problems{{1, "csv_field_too_large"}, {2, "csv_field_too_large"}}));
+  ASSERT_EQ(p.records.size(), 3u);
+  EXPECT_EQ(p.records[0], (Rec{1, {"a", "", "c"}}));
+  EXPECT_EQ(p.records[1], (Rec{2, {"x", "", "z"}}));
+  EXPECT_EQ(p.records[2], (Rec{4, {"last"}}));
+}
+
+TEST(CsvParser, FieldProblemNamesTheColumnAndTheLimit) {
+  const CsvLimits limits{.max_record_bytes = 1000, .max_fields = 1000, .max_field_bytes = 3};
+  std::optional<Error> problem;
+  CsvParser parser(
+      [&](CsvRecord&& r) {
+        problem = r.problem;
+        return true;
+      },
+      limits);
+  ASSERT_TRUE(parser.Feed("h\nab,abcd\n").ok());
+  ASSERT_TRUE(parser.Finish().ok());
+  ASSERT_TRUE(problem);
+  EXPECT_EQ(problem->kind, ErrorKind::kTooLarge);
+  EXPECT_EQ(problem->code, "csv_field_too_large");
+  EXPECT_EQ(problem->details["line"], 2);
+  EXPECT_EQ(problem->details["column"], 2);
+  EXPECT_EQ(problem->details["maxBytes"], 3);
+  EXPECT_THAT(problem->message, HasSubstr("line 2"));
+}
+
+TEST(CsvParser, AHugeUnquotedFieldIsOneRecordNotABlankLine) {
+  const CsvLimits limits{.max_record_bytes = 100, .max_fields = 1000, .max_field_bytes = 10};
+  Parsed p = Parse(std::string(5000, 'x') + "\nok\n", limits);
+  EXPECT_EQ(p.problems, (Problems{{1, "csv_field_too_large"}}));
+  ASSERT_EQ(p.records.size(), 2u);
+  EXPECT_EQ(p.records[1], (Rec{2, {"ok"}}));
+}
+
+TEST(CsvParser, EndlessQuotedFieldKeepsNoMoreThanTheLimit) {
   const CsvLimits limits{.max_record_bytes = 1000, .max_fields = 1000};
-  CsvParser parser([](CsvRecord&&) { return true; }, limits);
+  std::vector<CsvRecord> records;
+  CsvParser parser(
+      [&](CsvRecord&& r) {
+        records.push_back(std::move(r));
+        return true;
+      },
+      limits);
   ASSERT_TRUE(parser.Feed("email\n\"").ok());
   const std::string chunk(600, 'x');
-  ASSERT_TRUE(parser.Feed(chunk).ok());
-  Status s = parser.Feed(chunk);  // 1201 bytes into the record
+  // Far past the limit: the bytes are parsed but not kept, so this costs no memory.
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(parser.Feed(chunk).ok());
+  ASSERT_TRUE(parser.Feed("\"\nnext\n").ok());
+  ASSERT_TRUE(parser.Finish().ok());
+  ASSERT_EQ(records.size(), 3u);
+  ASSERT_TRUE(records[1].problem);
+  EXPECT_EQ(records[1].problem->code, "csv_row_too_large");
+  EXPECT_EQ(records[1].problem->details["line"], 2);
+  EXPECT_THAT(records[1].fields, ElementsAre(""));
+  EXPECT_THAT(records[2].fields, ElementsAre("next"));
+  // Input that ends inside it is still an unterminated quote.
+  CsvParser open([](CsvRecord&&) { return true; }, limits);
+  ASSERT_TRUE(open.Feed("email\n\"" + std::string(5000, 'x')).ok());
+  Status s = open.Finish();
   ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.error().code, "csv_record_too_large");
-  EXPECT_EQ(ErrorLine(s.error()), 2u);
-  // Further input is ignored rather than buffered.
-  for (int i = 0; i < 1000; ++i) ASSERT_FALSE(parser.Feed(chunk).ok());
+  EXPECT_EQ(s.error().code, "csv_unterminated_quote");
 }
 
-TEST(CsvParser, FieldCountLimitIsInclusive) {
+TEST(CsvParser, FieldCountLimitIsInclusiveAndARowProblem) {
   const CsvLimits limits{.max_record_bytes = 1 << 20, .max_fields = 3};
-  EXPECT_FALSE(Parse("a,b,c\n,,\n", limits).error);
-  for (std::string_view input : {"a,b,c,d\n", "a,b,c,\n", "x\n,,,", "x\n\"\",\"\",\"\",\"\""}) {
+  EXPECT_THAT(Parse("a,b,c\n,,\n", limits).problems, IsEmpty());
+  for (std::string_view input : {"a,b,c,d\n", "a,b,c,\n", ",,,", "\"\",\"\",\"\",\"\""}) {
     Parsed p = Parse(input, limits);
-    ASSERT_TRUE(p.error) << input;
-    EXPECT_EQ(p.error->kind, ErrorKind::kBadRequest);
-    EXPECT_EQ(p.error->code, "csv_too_many_fields") << input;
+    EXPECT_FALSE(p.error) << input;
+    EXPECT_EQ(p.problems, (Problems{{1, "csv_too_many_fields"}})) << input;
+    ASSERT_EQ(p.records.size(), 1u);
+    EXPECT_EQ(p.records[0].second.size(), 3u) << "no more fields kept than the limit";
   }
-  Parsed p = Parse("a\nb\n1,2,3,4,5\n", limits);
-  ASSERT_TRUE(p.error);
-  EXPECT_EQ(ErrorLine(*p.error), 3u);
+  Parsed p = Parse("a\nb\n1,2,3,4,5\n6\n", limits);
+  EXPECT_EQ(p.problems, (Problems{{3, "csv_too_many_fields"}}));
+  EXPECT_EQ(p.records.back(), (Rec{4, {"6"}}));
 }
 
 // --- Early stop ----------------------------------------------------------------------------

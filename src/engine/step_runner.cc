@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/input_limits.h"
 #include "core/step_rules.h"
 #include "core/unsubscribe_token.h"
 #include "engine/bounce_breaker.h"
@@ -101,6 +102,64 @@ double Random01() {
   return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
 }
 
+// A reason kept in an enrollment's status and history: an exception's text could be anything.
+std::string Shortened(std::string reason) {
+  constexpr std::size_t kMaxReasonBytes = 300;
+  if (reason.size() <= kMaxReasonBytes) return reason;
+  std::size_t cut = kMaxReasonBytes;
+  while (cut > 0 && (static_cast<unsigned char>(reason[cut]) & 0xC0) == 0x80) --cut;
+  reason.resize(cut);
+  return reason + "…";
+}
+
+std::string Describe(const Error& e) {
+  if (e.details.is_object() && e.details.contains("part") && e.details["part"].is_string())
+    return e.details["part"].get<std::string>() + ": " + e.message;
+  return e.message;
+}
+
+// A claim whose step cannot be rendered or built fails alone: its enrollment stops with the
+// reason, and the rest of the batch goes on. Stopped rather than retried, because the same
+// step and merge fields fail the same way at every claim. Cancelled, not bounced: no server
+// refused anything, so the address is not suppressed, the step's bounce figures and the
+// mailbox's bounce protection are untouched, and the contact can be enrolled again once its
+// data or the step is fixed. `message`: the row already written for it (a pending retry, or
+// one begun in this batch), which never reached a transport: failed, and marked withdrawn so
+// that it counts as no send anywhere.
+StepOutcome Poisoned(const ClaimedEnrollment& claim, const Step& step,
+                     const std::optional<Id>& message, std::string_view stage,
+                     const std::string& reason) {
+  const Enrollment& e = claim.enrollment;
+  spdlog::warn("enrollment {} step {}: {}: {}", e.id, step.id, stage, reason);
+  StepOutcome o;
+  o.enrollment_id = e.id;
+  o.last_step_id = e.last_step_id;
+  o.status = EnrollmentStatus::kCancelled;
+  o.status_reason = std::string(stage) + ": " + reason;
+  o.events.push_back(std::string(stage) + " " + step.id + ": " + reason);
+  if (message) {
+    o.message = *message;
+    o.message_state = MessageState::kFailed;
+    o.response = std::string(kWithdrawnResponsePrefix) + ": " + o.status_reason;
+  }
+  return o;
+}
+
+// Runs one claim's pure stage; a failure, returned or thrown (std::bad_alloc included), is
+// the claim's own: nullopt from `stage` plus `failure`, never an exception out of the batch.
+template <typename Fn>
+auto Isolated(Fn&& stage, std::string& failure) -> decltype(stage()) {
+  try {
+    return stage();
+  } catch (const std::exception& ex) {
+    failure = Shortened(ex.what());
+  } catch (...) {
+    failure = "unknown exception";
+  }
+  if (failure.empty()) failure = "unknown exception";
+  return std::nullopt;
+}
+
 std::string SubjectFor(const RenderedContent& content, const ClaimedEnrollment& claim) {
   if (!content.subject.empty()) return content.subject;
   // An empty follow-up subject replies in the thread.
@@ -191,14 +250,29 @@ BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims, const 
       }
       message_id = NewMessageId(DomainOf(mailbox->from_email));
     }
-    UnsubscribeLinks unsubscribe = MakeUnsubscribeLinks(
-        options_.unsubscribe_secret, options_.public_url, e.id, mailbox->from_email);
-    RenderedContent content =
-        RenderStep(*step, e.merge_fields, e.contact_email, {{"unsubscribeUrl", unsubscribe.url}});
-    content.subject = SubjectFor(content, claim);
-    SendStart start{e.id, step->id, message_id, content.subject, existing};
-    sends.push_back(PlannedSend{&claim, step, mailbox, std::move(content), std::move(start),
-                                std::move(unsubscribe)});
+    std::string failure;
+    std::optional<PlannedSend> planned = Isolated(
+        [&]() -> std::optional<PlannedSend> {
+          UnsubscribeLinks unsubscribe = MakeUnsubscribeLinks(
+              options_.unsubscribe_secret, options_.public_url, e.id, mailbox->from_email);
+          Result<RenderedContent> rendered = RenderStep(*step, e.merge_fields, e.contact_email,
+                                                        {{"unsubscribeUrl", unsubscribe.url}});
+          if (!rendered) {
+            failure = Shortened(Describe(rendered.error()));
+            return std::nullopt;
+          }
+          RenderedContent content = std::move(rendered).value();
+          content.subject = SubjectFor(content, claim);
+          SendStart start{e.id, step->id, message_id, content.subject, existing};
+          return PlannedSend{
+              &claim, step, mailbox, std::move(content), std::move(start), std::move(unsubscribe)};
+        },
+        failure);
+    if (!planned) {
+      outcomes.push_back(Poisoned(claim, *step, existing, "render_failed", failure));
+      continue;
+    }
+    sends.push_back(std::move(*planned));
   }
 
   // Record every send as `sending` before any transport sees it.
@@ -230,24 +304,39 @@ BatchReport StepRunner::Run(const std::vector<ClaimedEnrollment>& claims, const 
       no_transport.push_back(i);
       continue;
     }
-    MessageInput in;
-    in.from_name = s.mailbox->from_name;
-    in.from_email = s.mailbox->from_email;
-    in.to_email = e.contact_email;
-    in.subject = s.content.subject;
-    in.html = s.content.html;
-    in.text = s.content.text;
-    in.message_id = s.start.message_id;
-    for (const Message& m : s.claim->sent) in.references.push_back(m.message_id);
-    in.date = now;
-    in.list_unsubscribe_url = s.unsubscribe.url;
-    in.list_unsubscribe_mailto = s.unsubscribe.mailto;
-    in.extra_headers.emplace_back("X-Mailmark-Enrollment", e.id);
+    std::string failure;
+    std::optional<OutgoingMessage> built = Isolated(
+        [&]() -> std::optional<OutgoingMessage> {
+          MessageInput in;
+          in.from_name = s.mailbox->from_name;
+          in.from_email = s.mailbox->from_email;
+          in.to_email = e.contact_email;
+          in.subject = s.content.subject;
+          in.html = s.content.html;
+          in.text = s.content.text;
+          in.message_id = s.start.message_id;
+          for (const Message& m : s.claim->sent) in.references.push_back(m.message_id);
+          in.date = now;
+          in.list_unsubscribe_url = s.unsubscribe.url;
+          in.list_unsubscribe_mailto = s.unsubscribe.mailto;
+          in.extra_headers.emplace_back("X-Mailmark-Enrollment", e.id);
+          std::string raw = BuildMessage(in);
+          if (raw.size() > kMaxMessageBytes) {
+            failure = "the built message is " + std::to_string(raw.size()) +
+                      " bytes, more than the " + std::to_string(kMaxMessageBytes) + " allowed";
+            return std::nullopt;
+          }
+          return OutgoingMessage{s.start.message_id, EnvelopeFrom(*s.mailbox, rows[i]->id),
+                                 e.contact_email, std::move(raw)};
+        },
+        failure);
+    if (!built) {
+      outcomes.push_back(Poisoned(*s.claim, *s.step, rows[i]->id, "build_failed", failure));
+      continue;
+    }
     Group& g = groups.try_emplace(transport.get(), Group{transport, {}, {}, {}}).first->second;
     g.sends.push_back(i);
-    OutgoingMessage& message = g.messages.emplace_back(
-        OutgoingMessage{s.start.message_id, EnvelopeFrom(*s.mailbox, rows[i]->id), e.contact_email,
-                        BuildMessage(in)});
+    OutgoingMessage& message = g.messages.emplace_back(std::move(*built));
     // An SMTP batch can take many seconds; a reply, a cancel or a pause meanwhile must stop
     // a message not yet sent. (The outbox writes its batch within milliseconds of BeginSends'
     // check, so it is not asked.)

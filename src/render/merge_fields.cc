@@ -1,6 +1,8 @@
 #include "render/merge_fields.h"
 
+#include <algorithm>
 #include <set>
+#include <utility>
 
 #include "render/template_scanner.h"
 #include "render/text_escape.h"
@@ -20,47 +22,82 @@ std::optional<std::string_view> Lookup(std::string_view key, const MergeFields& 
   return std::nullopt;
 }
 
+Error TooLarge(std::size_t max_bytes) {
+  return MakeError(ErrorKind::kTooLarge, "rendered_too_large",
+                   "the rendered text would be larger than " + std::to_string(max_bytes) + " bytes",
+                   {{"maxBytes", max_bytes}});
+}
+
 }  // namespace
 
-std::string RenderTemplate(std::string_view tmpl, const MergeFields& fields,
-                           std::string_view contact_email, Escape mode, const MergeFields& system) {
+Result<std::string> RenderTemplate(std::string_view tmpl, const MergeFields& fields,
+                                   std::string_view contact_email, Escape mode,
+                                   const MergeFields& system, std::size_t max_bytes) {
   std::string out;
-  out.reserve(tmpl.size());
+  out.reserve(std::min(tmpl.size(), max_bytes));
+  // Checked before each append: escaping never shrinks a value, so its raw size already says
+  // whether it can fit, and nothing is copied once the bound is passed.
+  const auto over = [&](std::size_t more) {
+    return more > max_bytes - std::min(out.size(), max_bytes);
+  };
   TemplateScanner scanner(tmpl);
   while (const std::optional<TemplateSegment> seg = scanner.Next()) {
-    if (seg->kind == TemplateSegment::Kind::kText) {
-      out.append(seg->raw);
-      continue;
-    }
-    const std::optional<std::string_view> value = Lookup(seg->key, fields, contact_email, system);
     std::string_view insert;
-    if (value && !value->empty()) {
+    bool escape = false;
+    if (seg->kind == TemplateSegment::Kind::kText) {
+      insert = seg->raw;
+    } else if (const std::optional<std::string_view> value =
+                   Lookup(seg->key, fields, contact_email, system);
+               value && !value->empty()) {
       insert = *value;
+      escape = mode == Escape::kHtml;
     } else if (seg->fallback) {
       insert = *seg->fallback;
+      escape = mode == Escape::kHtml;
     } else if (value) {
       continue;  // present but empty
     } else {
-      out.append(seg->raw);  // template text, so never escaped
-      continue;
+      insert = seg->raw;  // template text, so never escaped
     }
-    if (mode == Escape::kHtml) {
+    if (over(insert.size())) return TooLarge(max_bytes);
+    if (escape) {
       AppendHtmlEscaped(out, insert);
     } else {
       out.append(insert);
     }
   }
+  if (out.size() > max_bytes) return TooLarge(max_bytes);
   if (mode == Escape::kSubject) return SanitizeSubject(out);
   return out;
 }
 
-RenderedContent RenderStep(const Step& step, const MergeFields& fields,
-                           std::string_view contact_email, const MergeFields& system) {
+Result<RenderedContent> RenderStep(const Step& step, const MergeFields& fields,
+                                   std::string_view contact_email, const MergeFields& system) {
+  const auto in_part = [](Error e, std::string_view part) {
+    e.details["part"] = std::string(part);
+    return e;
+  };
   RenderedContent content;
-  content.subject = RenderTemplate(step.subject, fields, contact_email, Escape::kSubject, system);
-  content.html = RenderTemplate(step.html, fields, contact_email, Escape::kHtml, system);
+  Result<std::string> subject = RenderTemplate(step.subject, fields, contact_email,
+                                               Escape::kSubject, system, kMaxRenderedSubjectBytes);
+  if (!subject) return in_part(subject.error(), "subject");
+  content.subject = std::move(*subject);
+  Result<std::string> html =
+      RenderTemplate(step.html, fields, contact_email, Escape::kHtml, system, kMaxRenderedBytes);
+  if (!html) return in_part(html.error(), "html");
+  content.html = std::move(*html);
   if (step.text) {
-    content.text = RenderTemplate(*step.text, fields, contact_email, Escape::kText, system);
+    // The bodies share one budget: together they are what the message carries.
+    Result<std::string> text = RenderTemplate(*step.text, fields, contact_email, Escape::kText,
+                                              system, kMaxRenderedBytes - content.html.size());
+    if (!text) {
+      Error e = in_part(text.error(), "text");
+      e.details["maxBytes"] = kMaxRenderedBytes;
+      e.message = "the rendered html and text bodies together would be larger than " +
+                  std::to_string(kMaxRenderedBytes) + " bytes";
+      return e;
+    }
+    content.text = std::move(*text);
   }
   return content;
 }

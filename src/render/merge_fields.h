@@ -7,7 +7,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/input_limits.h"
 #include "core/model.h"
+#include "core/result.h"
 
 namespace mailmark {
 
@@ -43,9 +45,16 @@ enum class Escape {
 // Template text outside placeholders is never altered in kHtml/kText (kSubject sanitises
 // the whole line). Ill-formed UTF-8 passes through. Values are never re-scanned, so a value
 // "{{email}}" stays literal. Linear time in the size of the template and values.
-std::string RenderTemplate(std::string_view tmpl, const MergeFields& fields,
-                           std::string_view contact_email, Escape mode,
-                           const MergeFields& system = {});
+//
+// Bounded: once the output would pass `max_bytes` (in kSubject mode, before sanitising) the
+// render stops with 413 `rendered_too_large` (details.maxBytes), so a template with a
+// million placeholders and a large value costs no more than `max_bytes` of work and memory,
+// never their product. The output may pass the bound by one escaped value before the check
+// sees it, at most 6 x max_bytes in all.
+Result<std::string> RenderTemplate(std::string_view tmpl, const MergeFields& fields,
+                                   std::string_view contact_email, Escape mode,
+                                   const MergeFields& system = {},
+                                   std::size_t max_bytes = kMaxRenderedBytes);
 
 struct RenderedContent {
   std::string subject;
@@ -54,9 +63,11 @@ struct RenderedContent {
 };
 
 // Renders one send_email step: subject in kSubject mode, html in kHtml, text (if the step
-// has one) in kText. The step's type is not checked.
-RenderedContent RenderStep(const Step& step, const MergeFields& fields,
-                           std::string_view contact_email, const MergeFields& system = {});
+// has one) in kText. The step's type is not checked. The subject may take
+// kMaxRenderedSubjectBytes, the html and text bodies kMaxRenderedBytes between them; past
+// either, 413 `rendered_too_large` with details {"part": "subject"|"html"|"text", "maxBytes"}.
+Result<RenderedContent> RenderStep(const Step& step, const MergeFields& fields,
+                                   std::string_view contact_email, const MergeFields& system = {});
 
 // The distinct keys a template's placeholders use (for UI hints / warnings), in order of
 // first appearance, whatever the fields hold; "email" included when used.

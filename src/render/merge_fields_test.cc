@@ -13,15 +13,28 @@ using ::testing::IsEmpty;
 
 constexpr std::string_view kEmail = "alice@acme.com";
 
+// The rendered text, or a marker that no expected output matches when the render failed.
+std::string Render(std::string_view tmpl, const MergeFields& fields, std::string_view email,
+                   Escape mode, const MergeFields& system = {}) {
+  Result<std::string> out = RenderTemplate(tmpl, fields, email, mode, system);
+  if (!out) return "<render failed: " + out.error().code + ">";
+  return std::move(out).value();
+}
 std::string Html(std::string_view tmpl, const MergeFields& fields, const MergeFields& system = {}) {
-  return RenderTemplate(tmpl, fields, kEmail, Escape::kHtml, system);
+  return Render(tmpl, fields, kEmail, Escape::kHtml, system);
 }
 std::string Text(std::string_view tmpl, const MergeFields& fields, const MergeFields& system = {}) {
-  return RenderTemplate(tmpl, fields, kEmail, Escape::kText, system);
+  return Render(tmpl, fields, kEmail, Escape::kText, system);
 }
 std::string Subject(std::string_view tmpl, const MergeFields& fields,
                     const MergeFields& system = {}) {
-  return RenderTemplate(tmpl, fields, kEmail, Escape::kSubject, system);
+  return Render(tmpl, fields, kEmail, Escape::kSubject, system);
+}
+RenderedContent StepOk(const Step& step, const MergeFields& fields,
+                       const MergeFields& system = {}) {
+  Result<RenderedContent> c = RenderStep(step, fields, kEmail, system);
+  EXPECT_TRUE(c) << c.error().message;
+  return c ? std::move(c).value() : RenderedContent{};
 }
 
 // --- Basic replacement --------------------------------------------------------------------
@@ -29,8 +42,7 @@ std::string Subject(std::string_view tmpl, const MergeFields& fields,
 TEST(RenderTemplateTest, ReplacesKeysInEveryMode) {
   const MergeFields f{{"firstName", "Alice"}, {"company", "Acme"}};
   for (Escape mode : {Escape::kHtml, Escape::kText, Escape::kSubject}) {
-    EXPECT_EQ(RenderTemplate("Hi {{firstName}} from {{company}}", f, kEmail, mode),
-              "Hi Alice from Acme");
+    EXPECT_EQ(Render("Hi {{firstName}} from {{company}}", f, kEmail, mode), "Hi Alice from Acme");
   }
 }
 
@@ -140,8 +152,8 @@ TEST(RenderTemplateTest, EmptyKeyWithFallbackIsLiteral) {
 
 TEST(RenderTemplateTest, EmailIsBuiltIn) {
   EXPECT_EQ(Text("To: {{email}} / {{ email }}", {}), "To: alice@acme.com / alice@acme.com");
-  EXPECT_EQ(RenderTemplate("{{email}}", {}, "", Escape::kText), "");
-  EXPECT_EQ(RenderTemplate("{{email|nobody}}", {}, "", Escape::kText), "nobody");
+  EXPECT_EQ(Render("{{email}}", {}, "", Escape::kText), "");
+  EXPECT_EQ(Render("{{email|nobody}}", {}, "", Escape::kText), "nobody");
   EXPECT_EQ(Text("{{Email}}", {}), "{{Email}}");  // case-sensitive
 }
 
@@ -152,7 +164,7 @@ TEST(RenderTemplateTest, FieldsOverrideBuiltInEmail) {
 }
 
 TEST(RenderTemplateTest, BuiltInEmailIsEscapedInHtml) {
-  EXPECT_EQ(RenderTemplate("{{email}}", {}, "\"a<b>\"@x.com", Escape::kHtml),
+  EXPECT_EQ(Render("{{email}}", {}, "\"a<b>\"@x.com", Escape::kHtml),
             "&quot;a&lt;b&gt;&quot;@x.com");
 }
 
@@ -406,7 +418,7 @@ TEST(RenderTemplateTest, ManyPlaceholders) {
 }
 
 TEST(RenderTemplateTest, HugeValue) {
-  const std::string value(1 << 20, '<');
+  const std::string value(1 << 18, '<');
   const std::string out = Html("{{v}}", {{"v", value}});
   EXPECT_EQ(out.size(), value.size() * 4);
   EXPECT_EQ(out.substr(0, 8), "&lt;&lt;");
@@ -421,7 +433,7 @@ TEST(RenderStepTest, RendersEachPartInItsMode) {
   step.text = "{{name}}\n{{unsubscribeUrl}}";
   const MergeFields fields{{"name", "<Al>\r\nBcc: x"}, {"unsubscribeUrl", "evil"}};
   const MergeFields system{{"unsubscribeUrl", "https://m/u?a=1&b=2"}};
-  const RenderedContent c = RenderStep(step, fields, kEmail, system);
+  const RenderedContent c = StepOk(step, fields, system);
   EXPECT_EQ(c.subject, "Hi <Al> Bcc: x");
   EXPECT_EQ(c.html,
             "<p>&lt;Al&gt;\r\nBcc: x</p><a href=\"https://m/u?a=1&amp;b=2\">unsubscribe</a>");
@@ -433,7 +445,7 @@ TEST(RenderStepTest, NoTextStaysNoText) {
   Step step;
   step.subject = "S";
   step.html = "<p>{{email}}</p>";
-  const RenderedContent c = RenderStep(step, {}, kEmail);
+  const RenderedContent c = StepOk(step, {});
   EXPECT_EQ(c.subject, "S");
   EXPECT_EQ(c.html, "<p>alice@acme.com</p>");
   EXPECT_FALSE(c.text.has_value());
@@ -442,7 +454,7 @@ TEST(RenderStepTest, NoTextStaysNoText) {
 TEST(RenderStepTest, EmptyTextStaysEmptyText) {
   Step step;
   step.text = "";
-  const RenderedContent c = RenderStep(step, {}, kEmail);
+  const RenderedContent c = StepOk(step, {});
   ASSERT_TRUE(c.text.has_value());
   EXPECT_EQ(*c.text, "");
   EXPECT_EQ(c.subject, "");
@@ -453,7 +465,111 @@ TEST(RenderStepTest, EmptySubjectStaysEmptyForReplyThreading) {
   Step step;
   step.subject = "  {{missing|}} ";
   step.html = "x";
-  EXPECT_EQ(RenderStep(step, {}, kEmail).subject, "");
+  EXPECT_EQ(StepOk(step, {}).subject, "");
+}
+
+// --- The output bound ---------------------------------------------------------------------------
+
+void ExpectTooLarge(const Result<std::string>& out, std::size_t max_bytes) {
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().kind, ErrorKind::kTooLarge);
+  EXPECT_EQ(out.error().code, "rendered_too_large");
+  EXPECT_EQ(out.error().details["maxBytes"], max_bytes);
+}
+
+TEST(RenderBoundTest, AValueFitsAtTheBoundAndFailsOneByteOver) {
+  const std::string value(100, 'v');
+  for (Escape mode : {Escape::kHtml, Escape::kText, Escape::kSubject}) {
+    Result<std::string> fits = RenderTemplate("{{v}}", {{"v", value}}, kEmail, mode, {}, 100);
+    ASSERT_TRUE(fits);
+    EXPECT_EQ(*fits, value);
+    ExpectTooLarge(RenderTemplate("{{v}}!", {{"v", value}}, kEmail, mode, {}, 100), 100);
+    ExpectTooLarge(RenderTemplate("{{v}}", {{"v", value}}, kEmail, mode, {}, 99), 99);
+  }
+}
+
+TEST(RenderBoundTest, TemplateTextFallbacksAndMissingKeysCount) {
+  const std::string text(50, 't');
+  EXPECT_TRUE(RenderTemplate(text, {}, kEmail, Escape::kText, {}, 50));
+  ExpectTooLarge(RenderTemplate(text + "t", {}, kEmail, Escape::kText, {}, 50), 50);
+  ExpectTooLarge(RenderTemplate("{{a|" + text + "}}", {}, kEmail, Escape::kText, {}, 49), 49);
+  ExpectTooLarge(RenderTemplate("{{missing}}", {}, kEmail, Escape::kText, {}, 10), 10);
+  EXPECT_TRUE(RenderTemplate("{{missing}}", {}, kEmail, Escape::kText, {}, 11));
+}
+
+TEST(RenderBoundTest, EscapedSizeIsWhatCounts) {
+  const MergeFields f{{"v", std::string(20, '<')}};  // 80 bytes once escaped
+  Result<std::string> fits = RenderTemplate("{{v}}", f, kEmail, Escape::kHtml, {}, 80);
+  ASSERT_TRUE(fits);
+  EXPECT_EQ(fits->size(), 80u);
+  ExpectTooLarge(RenderTemplate("{{v}}", f, kEmail, Escape::kHtml, {}, 79), 79);
+  EXPECT_TRUE(RenderTemplate("{{v}}", f, kEmail, Escape::kText, {}, 20));
+}
+
+TEST(RenderBoundTest, EmptyOutputFitsABoundOfZero) {
+  EXPECT_TRUE(RenderTemplate("{{empty}}", {{"empty", ""}}, kEmail, Escape::kText, {}, 0));
+  ExpectTooLarge(RenderTemplate("x", {}, kEmail, Escape::kText, {}, 0), 0);
+}
+
+// The poison row of issue 11: unbounded, this renders to terabytes. Bounded, it stops after
+// about kMaxRenderedBytes of output.
+TEST(RenderBoundTest, AMillionPlaceholdersAndAHugeValueFailFast) {
+  std::string tmpl;
+  tmpl.reserve(5'000'000);
+  for (int i = 0; i < 1'000'000; ++i) tmpl += "{{x}}";
+  const MergeFields huge{{"x", std::string(6 * kMiB, '"')}};
+  for (Escape mode : {Escape::kHtml, Escape::kText, Escape::kSubject}) {
+    ExpectTooLarge(RenderTemplate(tmpl, huge, kEmail, mode), kMaxRenderedBytes);
+  }
+  // Within every input limit (a 256 KiB body, one 8 KiB value) the product still fails.
+  const std::string body = tmpl.substr(0, kMaxStepHtmlBytes - kMaxStepHtmlBytes % 5);
+  const MergeFields big{{"x", std::string(kMaxMergeValueBytes, '\'')}};
+  ExpectTooLarge(RenderTemplate(body, big, kEmail, Escape::kHtml), kMaxRenderedBytes);
+  // The same body with an ordinary value renders.
+  Result<std::string> fine = RenderTemplate(body, {{"x", "Ann"}}, kEmail, Escape::kHtml);
+  ASSERT_TRUE(fine);
+  EXPECT_EQ(fine->size(), body.size() / 5 * 3);
+}
+
+TEST(RenderBoundTest, StepSubjectHasItsOwnBound) {
+  Step step;
+  step.html = "<p>x</p>";
+  step.subject = "{{s}}";
+  Result<RenderedContent> fits =
+      RenderStep(step, {{"s", std::string(kMaxRenderedSubjectBytes, 's')}}, kEmail);
+  ASSERT_TRUE(fits);
+  EXPECT_EQ(fits->subject.size(), kMaxRenderedSubjectBytes);
+  Result<RenderedContent> over =
+      RenderStep(step, {{"s", std::string(kMaxRenderedSubjectBytes + 1, 's')}}, kEmail);
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code, "rendered_too_large");
+  EXPECT_EQ(over.error().details["part"], "subject");
+  EXPECT_EQ(over.error().details["maxBytes"], kMaxRenderedSubjectBytes);
+}
+
+TEST(RenderBoundTest, StepBodiesShareOneBound) {
+  Step step;
+  step.subject = "Hi";
+  step.html = "{{h}}";
+  step.text = "{{t}}";
+  const std::size_t half = kMaxRenderedBytes / 2;
+  Result<RenderedContent> fits = RenderStep(
+      step, {{"h", std::string(half, 'h')}, {"t", std::string(kMaxRenderedBytes - half, 't')}},
+      kEmail);
+  ASSERT_TRUE(fits);
+  EXPECT_EQ(fits->html.size() + fits->text->size(), kMaxRenderedBytes);
+
+  Result<RenderedContent> text_over = RenderStep(
+      step, {{"h", std::string(half, 'h')}, {"t", std::string(kMaxRenderedBytes - half + 1, 't')}},
+      kEmail);
+  ASSERT_FALSE(text_over);
+  EXPECT_EQ(text_over.error().details["part"], "text");
+  EXPECT_EQ(text_over.error().details["maxBytes"], kMaxRenderedBytes);
+
+  Result<RenderedContent> html_over =
+      RenderStep(step, {{"h", std::string(kMaxRenderedBytes + 1, 'h')}, {"t", ""}}, kEmail);
+  ASSERT_FALSE(html_over);
+  EXPECT_EQ(html_over.error().details["part"], "html");
 }
 
 // --- TemplateKeys --------------------------------------------------------------------------------

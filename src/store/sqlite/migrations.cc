@@ -220,9 +220,9 @@ INSERT INTO sending_lanes (sequence_id, mailbox_id) SELECT id, mailbox_id FROM s
 DROP INDEX enrollments_due;
 CREATE INDEX enrollments_due ON enrollments(sequence_id, mailbox_id, next_run_at)
   WHERE status = 'active' AND lease_owner IS NULL;
--- Rotation: how much is already assigned to a mailbox and due today; deleting a mailbox.
-CREATE INDEX enrollments_mailbox_due ON enrollments(mailbox_id, next_run_at)
-  WHERE status = 'active';
+-- A mailbox's lanes (rotation's room, deleting a mailbox): no index of enrollments by
+-- mailbox, which every outcome would have to keep up to date.
+CREATE INDEX sending_lanes_mailbox ON sending_lanes(mailbox_id);
 
 -- Bounce protection reads a mailbox's latest sends.
 ALTER TABLE messages ADD COLUMN mailbox_id TEXT;

@@ -254,8 +254,10 @@ Status SqliteStore::DeleteMailbox(const Id& id) {
     auto busy = c.Prepare(
         "SELECT 1 FROM sequences s WHERE s.mailbox_id = ?1 AND EXISTS (SELECT 1 FROM "
         "enrollments e WHERE e.sequence_id = s.id AND e.status = 'active') "
-        "UNION ALL SELECT 1 FROM enrollments e INDEXED BY enrollments_mailbox_due "
-        "WHERE e.mailbox_id = ?1 AND e.status = 'active' LIMIT 1");
+        "UNION ALL SELECT 1 FROM sending_lanes l INDEXED BY sending_lanes_mailbox "
+        "WHERE l.mailbox_id = ?1 AND EXISTS (SELECT 1 FROM enrollments e INDEXED BY "
+        "enrollments_step WHERE e.sequence_id = l.sequence_id AND e.status = 'active' "
+        "AND e.mailbox_id = ?1) LIMIT 1");
     busy.Bind(id);
     if (busy.Step())
       return MakeError(ErrorKind::kConflict, "mailbox_in_use",
