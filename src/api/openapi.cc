@@ -493,11 +493,14 @@ json Paths() {
       Op("Enroll contacts from a CSV upload (streamed, committed in batches); bad rows are "
          "reported by line",
          {{"200", Answer("What happened", Ref("ImportResult"))},
-          {"400", ErrorAnswer("csv_bad_quote, csv_unterminated_quote, csv_record_too_large, "
-                              "csv_too_many_fields (details.line, details.enrolledBeforeError)")},
+          {"400", ErrorAnswer("csv_bad_quote, csv_unterminated_quote "
+                              "(details.line, details.enrolledBeforeError); a field, row or "
+                              "field count over its limit is a row error (csv_field_too_large, "
+                              "csv_row_too_large, csv_too_many_fields)")},
           {"404", not_found_sequence},
           {"409", ErrorAnswer("sequence_completed")},
-          {"413", ErrorAnswer("payload_too_large (details.enrolledBeforeError)")},
+          {"413", ErrorAnswer("payload_too_large (details.enrolledBeforeError), "
+                              "too_many_merge_fields, csv_field_too_large (the header)")},
           {"415", ErrorAnswer("unsupported_media_type: send Content-Type: text/csv")},
           {"422", ErrorAnswer("csv_no_email_column, csv_duplicate_column, csv_empty_header, "
                               "csv_no_header")}},

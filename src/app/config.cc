@@ -30,6 +30,8 @@ Status Apply(Config& c, const std::string& key, const std::string& value) {
     c.data_dir = value;
   } else if (key == "db") {
     c.db = value;
+  } else if (key == "secret_key_file") {
+    c.secret_key_file = value;
   } else if (key == "public_url") {
     c.public_url = value;
   } else if (key == "ui_dir") {
@@ -74,6 +76,7 @@ Status Apply(Config& c, const std::string& key, const std::string& value) {
 constexpr const char* kKeys[] = {"listen",
                                  "data_dir",
                                  "db",
+                                 "secret_key_file",
                                  "public_url",
                                  "log_level",
                                  "workers",
@@ -183,6 +186,11 @@ Result<std::filesystem::path> SqlitePath(const Config& config) {
                      "PostgreSQL is not supported by this build yet; use sqlite:PATH");
   return MakeError(ErrorKind::kInvalid, "invalid_db",
                    "--db must be sqlite:PATH or postgresql://…, not \"" + config.db + "\"");
+}
+
+std::filesystem::path SecretKeyPath(const Config& config) {
+  if (!config.secret_key_file.empty()) return config.secret_key_file;
+  return config.data_dir / "secret.key";
 }
 
 }  // namespace mailmark

@@ -14,7 +14,9 @@ namespace mailmark {
 struct Config {
   std::string listen = "127.0.0.1:8080";
   std::filesystem::path data_dir = "./data";
-  std::string db;          // "sqlite:PATH" or "postgresql://…"; empty: <data_dir>/mailmark.db
+  std::string db;  // "sqlite:PATH" or "postgresql://…"; empty: <data_dir>/mailmark.db
+  // The key that seals passwords and secrets in the database; empty: <data_dir>/secret.key.
+  std::filesystem::path secret_key_file;
   std::string public_url;  // empty: http://<listen>
   std::size_t workers = 4;
   std::size_t batch_size = 500;
@@ -64,5 +66,8 @@ std::filesystem::path UiDir(const Config& config);
 
 // The SQLite file the configuration names, or 422 unsupported_db for other URLs.
 Result<std::filesystem::path> SqlitePath(const Config& config);
+
+// The secret key file: `secret_key_file`, else "secret.key" in the data folder.
+std::filesystem::path SecretKeyPath(const Config& config);
 
 }  // namespace mailmark

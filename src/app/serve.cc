@@ -7,12 +7,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include "api/credentials.h"
 #include "api/server.h"
 #include "app/commands.h"
 #include "app/config.h"
+#include "app/first_user.h"
 #include "app/open_store.h"
-#include "core/ids.h"
 #include "engine/inbound_service.h"
 #include "engine/scheduler.h"
 #include "engine/transport_provider.h"
@@ -23,27 +22,6 @@ namespace {
 // With SQLite there is exactly one node per data folder (ServeLock), so its leases can be
 // taken back at start: a crash then never delays the due steps by a lease period.
 constexpr const char* kLocalNode = "local";
-
-// On a database with no user, make `admin` and print its password and a token, once.
-Status CreateFirstUser(Store& store, Clock& clock) {
-  if (store.CountUsers() > 0) return Ok{};
-  std::string password = RandomHex(12);
-  auto hash = HashPassword(password);
-  if (!hash) return hash.error();
-  auto user = store.CreateUser("admin", *hash, clock.Now());
-  if (!user) return user.error();
-  std::string token = NewToken();
-  if (auto st = store.AddCredential(user->id, HashToken(token), "api", std::nullopt, clock.Now());
-      !st)
-    return st;
-  std::printf(
-      "\nFirst start: created the user \"admin\". Shown once, keep them safe:\n"
-      "  password:  %s\n"
-      "  API token: %s\n\n",
-      password.c_str(), token.c_str());
-  std::fflush(stdout);
-  return Ok{};
-}
 
 }  // namespace
 
@@ -78,9 +56,19 @@ int RunServe(const Config& config) {
   }
   Store& store = **opened;
   SystemClock clock;
-  if (auto st = CreateFirstUser(store, clock); !st) {
-    spdlog::error("cannot create the first user: {}", st.error().message);
+  auto first_user = CreateFirstUser(store, clock, config.data_dir);
+  if (!first_user) {
+    spdlog::error("cannot create the first user: {}", first_user.error().message);
     return 1;
+  }
+  if (*first_user) {
+    // Only where to find them: this output usually ends up in a log that others can read.
+    std::printf(
+        "\nFirst start: created the user \"admin\". Its password and an API token are in a file\n"
+        "only this user can read; store them elsewhere, then delete the file:\n"
+        "  password:  see %s\n\n",
+        (*first_user)->c_str());
+    std::fflush(stdout);
   }
   store.ReleaseLeases(kLocalNode);
   auto unsubscribe_secret = store.GetOrCreateSecret("unsubscribe");

@@ -93,7 +93,8 @@ std::variant<Placed, SendResult> Place(const fs::path& tmp_dir, const fs::path& 
   // Unique per attempt: two threads or processes may write the same message at once.
   fs::path tmp = tmp_dir / (target.filename().string() + "." + std::to_string(::getpid()) + "." +
                             RandomHex(8));
-  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  // Owner only: a message carries a contact's address and what was written to them.
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (fd.get() < 0) return IoFailure("open", tmp, errno);
   auto fail = [&tmp](std::string_view operation, int error) {
     ::unlink(tmp.c_str());

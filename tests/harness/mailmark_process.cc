@@ -99,10 +99,11 @@ void MailmarkProcess::Start() {
   });
   if (pid_ <= 0) throw std::runtime_error("mailmark serve exited at start:\n" + Output());
   if (!up) throw std::runtime_error("mailmark serve did not answer in time:\n" + Output());
+  // The first start writes the admin's password and token to a file, never to its output.
   std::smatch m;
-  std::string out = Output();
+  std::string credentials = ReadFile(data_dir_ / "admin-password.txt");
   static const std::regex kToken("API token: (mm_[A-Za-z0-9_-]+)");
-  if (admin_token_.empty() && std::regex_search(out, m, kToken)) admin_token_ = m[1];
+  if (admin_token_.empty() && std::regex_search(credentials, m, kToken)) admin_token_ = m[1];
 }
 
 void MailmarkProcess::Reap(int options) {

@@ -32,7 +32,7 @@ class MailmarkProcess {
   ~MailmarkProcess();
 
   // Starts the server and waits (up to 60 s) until GET /api/health answers. The first start
-  // on an empty data folder captures the admin token it prints.
+  // on an empty data folder captures the admin token it writes to admin-password.txt.
   void Start();
   void Stop();  // SIGTERM, wait for exit; returns when the process is gone
   void Kill();  // SIGKILL: a crash

@@ -1,6 +1,7 @@
 #include "store/sqlite/codec.h"
 
 #include <charconv>
+#include <stdexcept>
 
 #include <sodium.h>
 #include <nlohmann/json.hpp>
@@ -18,6 +19,29 @@ TlsMode TlsOr(const json& j, const char* key, TlsMode fallback) {
   return ParseTlsMode(j.at(key).get<std::string>()).value_or(fallback);
 }
 
+thread_local const SecretBox* current_box = nullptr;
+
+constexpr const char* kClearPassword = "password";
+constexpr const char* kSealedPassword = "sealedPassword";
+
+void PutPassword(json& j, const std::string& password) {
+  if (current_box)
+    j[kSealedPassword] = current_box->Seal(password);
+  else
+    j[kClearPassword] = password;
+}
+
+std::string PasswordOf(const json& j) {
+  if (!j.contains(kSealedPassword)) return j.value(kClearPassword, "");
+  if (!current_box)
+    throw std::runtime_error("a stored mailbox password is sealed and no secret key was given");
+  auto plain = current_box->Open(j.at(kSealedPassword).get<std::string>());
+  if (!plain)
+    throw std::runtime_error(
+        "a stored mailbox password does not open with the secret key (another key, or altered)");
+  return *plain;
+}
+
 bool ParseInt(std::string_view s, std::int64_t& out) {
   if (s.empty() || s.size() > 19) return false;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -25,6 +49,9 @@ bool ParseInt(std::string_view s, std::int64_t& out) {
 }
 
 }  // namespace
+
+SealingScope::SealingScope(const SecretBox* box) : previous_(current_box) { current_box = box; }
+SealingScope::~SealingScope() { current_box = previous_; }
 
 std::string StepsToJson(const std::vector<Step>& steps) {
   json arr = json::array();
@@ -59,14 +86,11 @@ std::vector<Step> StepsFromJson(std::string_view text) {
 
 std::optional<std::string> SmtpToJson(const std::optional<SmtpSettings>& smtp) {
   if (!smtp) return std::nullopt;
-  return json{{"host", smtp->host},
-              {"port", smtp->port},
-              {"tls", ToString(smtp->tls)},
-              {"tlsVerify", smtp->tls_verify},
-              {"username", smtp->username},
-              {"password", smtp->password},
-              {"bounceAddress", smtp->bounce_address}}
-      .dump();
+  json j{{"host", smtp->host},         {"port", smtp->port},
+         {"tls", ToString(smtp->tls)}, {"tlsVerify", smtp->tls_verify},
+         {"username", smtp->username}, {"bounceAddress", smtp->bounce_address}};
+  PutPassword(j, smtp->password);
+  return j.dump();
 }
 
 std::optional<SmtpSettings> SmtpFromJson(const std::optional<std::string>& text) {
@@ -78,17 +102,20 @@ std::optional<SmtpSettings> SmtpFromJson(const std::optional<std::string>& text)
   s.tls = TlsOr(j, "tls", s.tls);
   s.tls_verify = j.value("tlsVerify", s.tls_verify);
   s.username = j.value("username", "");
-  s.password = j.value("password", "");
+  s.password = PasswordOf(j);
   s.bounce_address = j.value("bounceAddress", "");
   return s;
 }
 
 std::optional<std::string> ImapToJson(const std::optional<ImapSettings>& imap) {
   if (!imap) return std::nullopt;
-  return json{{"host", imap->host},         {"port", imap->port},
-              {"tls", ToString(imap->tls)}, {"username", imap->username},
-              {"password", imap->password}, {"folder", imap->folder}}
-      .dump();
+  json j{{"host", imap->host},
+         {"port", imap->port},
+         {"tls", ToString(imap->tls)},
+         {"username", imap->username},
+         {"folder", imap->folder}};
+  PutPassword(j, imap->password);
+  return j.dump();
 }
 
 std::optional<ImapSettings> ImapFromJson(const std::optional<std::string>& text) {
@@ -99,9 +126,23 @@ std::optional<ImapSettings> ImapFromJson(const std::optional<std::string>& text)
   s.port = j.value("port", s.port);
   s.tls = TlsOr(j, "tls", s.tls);
   s.username = j.value("username", "");
-  s.password = j.value("password", "");
+  s.password = PasswordOf(j);
   s.folder = j.value("folder", s.folder);
   return s;
+}
+
+std::optional<std::string> SealStoredPassword(std::string_view text, const SecretBox& box) {
+  json j = json::parse(text);
+  if (!j.is_object() || !j.contains(kClearPassword)) return std::nullopt;
+  j[kSealedPassword] = box.Seal(j.at(kClearPassword).get<std::string>());
+  j.erase(kClearPassword);
+  return j.dump();
+}
+
+std::optional<std::string> StoredSealedPassword(std::string_view text) {
+  json j = json::parse(text);
+  if (!j.is_object() || !j.contains(kSealedPassword)) return std::nullopt;
+  return j.at(kSealedPassword).get<std::string>();
 }
 
 // Stored in the domain's own units (minutes, a days mask), not the API's spelling.

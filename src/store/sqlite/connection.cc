@@ -1,6 +1,9 @@
 #include "store/sqlite/connection.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <mutex>
 
@@ -13,6 +16,25 @@ namespace {
   const char* msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   int code = db ? sqlite3_extended_errcode(db) : rc;
   throw SqliteError(code, fmt::format("{}: {} (code {})", context, msg, code));
+}
+
+// The database holds mailbox settings and contact lists: only its owner may read it. SQLite
+// creates a new database file 0644 (less the umask) and gives its WAL, shared-memory and
+// journal files the database file's mode, so the file is made 0600 before SQLite sees it, and
+// files an older release left readable are tightened.
+void KeepPrivate(const std::filesystem::path& file) {
+  if (file.empty() || file == ":memory:") return;
+  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd >= 0) {
+    ::close(fd);
+    return;
+  }
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::string name = file.string() + suffix;
+    struct stat st {};
+    if (::stat(name.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) != 0)
+      ::chmod(name.c_str(), st.st_mode & 0600);
+  }
 }
 
 }  // namespace
@@ -91,6 +113,7 @@ std::unique_ptr<Connection> Connection::Open(const std::filesystem::path& file,
   // NOMUTEX: a connection is only ever used by one thread at a time (writer, or a pooled
   // reader checked out by one caller).
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  KeepPrivate(file);
   int rc = sqlite3_open_v2(file.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);

@@ -7,6 +7,7 @@
 #include "store/sqlite/codec.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/rows.h"
+#include "store/sqlite/sealed_secrets.h"
 #include "store/sqlite/sqlite_store_impl.h"
 #include "store/sqlite/store_ops.h"
 
@@ -16,6 +17,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::filesystem::path& db_f
                                                const SqliteStoreOptions& options) {
   try {
     return std::unique_ptr<Store>(std::make_unique<sqlite::SqliteStore>(db_file, options));
+  } catch (const sqlite::SealingKeyRefused& e) {
+    return MakeError(ErrorKind::kConflict, "secret_key_mismatch", e.what());
   } catch (const std::exception& e) {
     return sqlite::LogStorageFailure("open " + db_file.string(), e);
   }
@@ -49,6 +52,8 @@ std::unique_ptr<Connection> OpenWriter(const std::filesystem::path& file,
   // synced; the checkpoint only moves them.
   conn->Exec("PRAGMA wal_autocheckpoint = 10000");
   Migrate(*conn);
+  SealStoredSecrets(*conn, options.sealing_key ? &*options.sealing_key : nullptr,
+                    options.sealing_key_source, file);
   return conn;
 }
 
@@ -59,7 +64,8 @@ Error NotFound(std::string code, std::string what) {
 }  // namespace
 
 SqliteStore::SqliteStore(const std::filesystem::path& file, const SqliteStoreOptions& options)
-    : readers_(file, ConnectionOptionsOf(options), options.max_idle_readers),
+    : sealing_key_(options.sealing_key),
+      readers_(file, ConnectionOptionsOf(options), options.max_idle_readers),
       writer_(std::make_unique<WriteQueue>(OpenWriter(file, options))) {}
 
 SqliteStore::~SqliteStore() = default;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string_view>
 
+#include "store/sqlite/codec.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/reader_pool.h"
 #include "store/sqlite/sqlite_store.h"
@@ -107,14 +108,20 @@ class SqliteStore final : public Store {
   WriteQueue& writer() { return *writer_; }
 
  private:
+  // Both run `fn` with the store's key in a SealingScope: every mailbox read or written there
+  // has its passwords opened or sealed with it.
   template <typename T>
   Result<T> Write(std::function<Result<T>(Connection&)> fn) {
-    return writer_->Run<T>(std::move(fn));
+    return writer_->Run<T>([this, fn = std::move(fn)](Connection& c) {
+      SealingScope scope(key());
+      return fn(c);
+    });
   }
   // Runs `fn` on a reader connection; a database failure is logged and gives `fallback`.
   template <typename R, typename F>
   R Read(std::string_view what, R fallback, F&& fn) {
     try {
+      SealingScope scope(key());
       auto conn = readers_.Acquire();
       return fn(*conn);
     } catch (const std::exception& e) {
@@ -123,6 +130,9 @@ class SqliteStore final : public Store {
     }
   }
 
+  const SecretBox* key() const { return sealing_key_ ? &*sealing_key_ : nullptr; }
+
+  std::optional<SecretBox> sealing_key_;  // before the connections: the writer seals at open
   ReaderPool readers_;
   std::unique_ptr<WriteQueue> writer_;
 };

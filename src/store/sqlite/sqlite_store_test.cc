@@ -2,8 +2,12 @@
 // the file survives a reopen, migrations, group commit, and the scheduler's query plans.
 #include "store/sqlite/sqlite_store.h"
 
+#include <sys/stat.h>
+
 #include <atomic>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -367,6 +371,219 @@ TEST(SqliteStore, MigratesADatabaseWithContactsToSendingLimits) {
   ASSERT_EQ(claimed.size(), 1u);
   EXPECT_EQ(claimed[0].enrollment.id, "enr_1");
   EXPECT_EQ(store.FindSentMessage("<m1@x.test>")->mailbox_id, "mbx_1");
+}
+
+}  // namespace
+}  // namespace mailmark
+
+// ---- secrets at rest --------------------------------------------------------------------------
+
+namespace mailmark {
+namespace {
+
+SqliteStoreOptions Sealed(const SecretBox& key) {
+  SqliteStoreOptions o;
+  o.sealing_key = key;
+  o.sealing_key_source = "/keys/test.key";
+  return o;
+}
+
+std::string RawText(const fs::path& file, const std::string& sql) {
+  auto conn = sqlite::Connection::Open(file, {});
+  auto q = conn->Prepare(sql);
+  return q.Step() ? q.Text(0) : std::string();
+}
+
+std::string FileBytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+Mailbox MailboxWithPasswords(const Id& owner, const std::string& smtp, const std::string& imap) {
+  Mailbox m;
+  m.owner_id = owner;
+  m.name = "Sales";
+  m.from_name = "Alice";
+  m.from_email = "alice@sender.example";
+  m.transport = TransportType::kSmtp;
+  m.smtp = SmtpSettings{"smtp.example", 587, TlsMode::kStartTls, true, "alice", smtp, ""};
+  m.imap = ImapSettings{"imap.example", 993, TlsMode::kTls, "alice", imap, "INBOX"};
+  m.created_at = m.updated_at = At(0);
+  return m;
+}
+
+TEST(SqliteSealedStore, PasswordsAndSecretsAreSealedAtRestAndComeBackInClear) {
+  fs::path file = TempDir::NewFile();
+  SecretBox key = SecretBox::Generate();
+  Id mailbox;
+  std::string secret;
+  {
+    auto opened = OpenSqliteStore(file, Sealed(key));
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    Store& store = **opened;
+    auto user = store.CreateUser("alice", "", At(0));
+    ASSERT_TRUE(user.ok());
+    auto m = store.CreateMailbox(MailboxWithPasswords(user->id, "smtp-pass-1", "imap-pass-1"));
+    ASSERT_TRUE(m.ok());
+    mailbox = m->id;
+    EXPECT_EQ(store.GetMailbox(mailbox)->smtp->password, "smtp-pass-1");
+    EXPECT_EQ(store.ListMailboxes(user->id).at(0).imap->password, "imap-pass-1");
+    EXPECT_EQ(store.ListImapMailboxes().at(0).imap->password, "imap-pass-1");
+    Mailbox changed = *m;
+    changed.smtp->password = "smtp-pass-2";
+    ASSERT_TRUE(store.UpdateMailbox(changed).ok());
+    secret = *store.GetOrCreateSecret("unsubscribe");
+  }
+  std::string smtp = RawText(file, "SELECT smtp FROM mailboxes");
+  std::string imap = RawText(file, "SELECT imap FROM mailboxes");
+  EXPECT_EQ(smtp.find("smtp-pass"), std::string::npos) << smtp;
+  EXPECT_EQ(imap.find("imap-pass"), std::string::npos) << imap;
+  EXPECT_NE(smtp.find("\"sealedPassword\":\"sb1:"), std::string::npos) << smtp;
+  EXPECT_NE(smtp.find("smtp.example"), std::string::npos) << "only the password is sealed";
+  EXPECT_EQ(RawText(file, "SELECT value FROM secrets WHERE name = 'unsubscribe'").rfind("sb1:", 0),
+            0u);
+
+  auto reopened = OpenSqliteStore(file, Sealed(key));
+  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+  EXPECT_EQ((*reopened)->GetMailbox(mailbox)->smtp->password, "smtp-pass-2");
+  EXPECT_EQ((*reopened)->GetMailbox(mailbox)->imap->password, "imap-pass-1");
+  EXPECT_EQ(*(*reopened)->GetOrCreateSecret("unsubscribe"), secret);
+}
+
+TEST(SqliteSealedStore, ADatabaseSealedUnderOneKeyIsRefusedWithAnotherOrNone) {
+  fs::path file = TempDir::NewFile();
+  SecretBox key = SecretBox::Generate();
+  {
+    auto opened = OpenSqliteStore(file, Sealed(key));
+    ASSERT_TRUE(opened.ok());
+    ASSERT_TRUE((*opened)->GetOrCreateSecret("unsubscribe").ok());
+  }
+  std::string before = RawText(file, "SELECT group_concat(value) FROM secrets");
+  auto other = OpenSqliteStore(file, Sealed(SecretBox::Generate()));
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().code, "secret_key_mismatch");
+  EXPECT_NE(other.error().message.find("/keys/test.key"), std::string::npos)
+      << other.error().message;
+  EXPECT_NE(other.error().message.find(file.string()), std::string::npos);
+  auto none = OpenSqliteStore(file);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().code, "secret_key_mismatch");
+  EXPECT_EQ(RawText(file, "SELECT group_concat(value) FROM secrets"), before) << "never re-keyed";
+  EXPECT_TRUE(OpenSqliteStore(file, Sealed(key)).ok());
+}
+
+TEST(SqliteSealedStore, APlainDatabaseIsSealedWhenFirstOpenedWithAKey) {
+  fs::path file = TempDir::NewFile();
+  Id mailbox;
+  std::string secret;
+  {
+    // As a release before sealing wrote it; edits leave old copies in the pages' free space.
+    auto opened = OpenSqliteStore(file);
+    ASSERT_TRUE(opened.ok());
+    Store& store = **opened;
+    auto user = store.CreateUser("alice", "", At(0));
+    auto m = store.CreateMailbox(MailboxWithPasswords(user->id, "old-smtp-secret", "imap-secret"));
+    ASSERT_TRUE(m.ok());
+    mailbox = m->id;
+    Mailbox changed = *m;
+    changed.smtp->password = "clear-smtp-secret";
+    changed.name = "Sales, renamed to move the row";
+    ASSERT_TRUE(store.UpdateMailbox(changed).ok());
+    secret = *store.GetOrCreateSecret("unsubscribe");
+  }
+  {
+    // A mailbox deleted by an SQLite built without SECURE_DELETE (Debian's has it on).
+    auto conn = sqlite::Connection::Open(file, {});
+    conn->Exec("PRAGMA secure_delete = OFF");
+    conn->Exec(
+        "INSERT INTO mailboxes (id, owner_id, name, from_name, from_email, transport, smtp, "
+        "created_at, updated_at) SELECT 'mbx_gone', owner_id, 'Gone', '', 'g@x.example', "
+        "'smtp', '{\"password\":\"deleted-secret\"}', 0, 0 FROM mailboxes LIMIT 1");
+    conn->Exec("DELETE FROM mailboxes WHERE id = 'mbx_gone'");
+  }
+  ASSERT_NE(RawText(file, "SELECT smtp FROM mailboxes").find("clear-smtp-secret"),
+            std::string::npos);
+  ASSERT_NE(FileBytes(file).find("deleted-secret"), std::string::npos)
+      << "a deleted mailbox's password lingers in free space, as the scrub below must remove";
+  std::string clear_hex = RawText(file, "SELECT value FROM secrets WHERE name = 'unsubscribe'");
+
+  SecretBox key = SecretBox::Generate();
+  auto opened = OpenSqliteStore(file, Sealed(key));
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  std::string smtp = RawText(file, "SELECT smtp FROM mailboxes");
+  EXPECT_EQ(smtp.find("secret"), std::string::npos) << smtp;
+  EXPECT_EQ(RawText(file, "SELECT imap FROM mailboxes").find("imap-secret"), std::string::npos);
+  EXPECT_EQ(RawText(file, "SELECT value FROM secrets WHERE name = 'unsubscribe'").rfind("sb1:", 0),
+            0u);
+  // Nor anywhere else in the files: free space and the WAL are scrubbed too.
+  for (const char* suffix : {"", "-wal"}) {
+    std::string bytes = FileBytes(file.string() + suffix);
+    for (const std::string& clear :
+         {std::string("old-smtp-secret"), std::string("clear-smtp-secret"),
+          std::string("deleted-secret"), std::string("imap-secret"), clear_hex})
+      EXPECT_EQ(bytes.find(clear), std::string::npos) << clear << " in " << file << suffix;
+  }
+  EXPECT_EQ((*opened)->GetMailbox(mailbox)->smtp->password, "clear-smtp-secret");
+  EXPECT_EQ((*opened)->GetMailbox(mailbox)->imap->password, "imap-secret");
+  EXPECT_EQ(*(*opened)->GetOrCreateSecret("unsubscribe"), secret);
+}
+
+TEST(SqliteSealedStore, AnAlteredSealedValueIsNeverReadAsAnotherOne) {
+  fs::path file = TempDir::NewFile();
+  SecretBox key = SecretBox::Generate();
+  Id mailbox;
+  {
+    auto opened = OpenSqliteStore(file, Sealed(key));
+    ASSERT_TRUE(opened.ok());
+    auto user = (*opened)->CreateUser("alice", "", At(0));
+    mailbox = (*opened)->CreateMailbox(MailboxWithPasswords(user->id, "s", "i"))->id;
+  }
+  {
+    // One character of the sealed password changed, as a bad disk or a hand edit would.
+    auto conn = sqlite::Connection::Open(file, {});
+    std::string smtp = RawText(file, "SELECT smtp FROM mailboxes");
+    auto at = smtp.find("sb1:") + 10;
+    smtp[at] = smtp[at] == 'A' ? 'B' : 'A';
+    conn->Prepare("UPDATE mailboxes SET smtp = ?").Bind(smtp).Run();
+  }
+  auto opened = OpenSqliteStore(file, Sealed(key));
+  ASSERT_TRUE(opened.ok());
+  EXPECT_FALSE((*opened)->GetMailbox(mailbox)) << "a read that fails, not a wrong password";
+  {
+    auto conn = sqlite::Connection::Open(file, {});
+    conn->Prepare("UPDATE secrets SET value = ? WHERE name = 'mailmark.key_check'")
+        .Bind(key.Seal("something else"))
+        .Run();
+  }
+  EXPECT_EQ(OpenSqliteStore(file, Sealed(key)).error().code, "secret_key_mismatch");
+}
+
+TEST(SqliteStore, DatabaseFilesAreTheOwnersOnly) {
+  mode_t old_umask = ::umask(022);
+  auto mode = [](const fs::path& p) {
+    struct stat st {};
+    EXPECT_EQ(::stat(p.c_str(), &st), 0) << p;
+    return st.st_mode & 0777;
+  };
+  fs::path file = TempDir::NewFile();
+  {
+    auto opened = OpenSqliteStore(file);
+    ASSERT_TRUE(opened.ok());
+    ASSERT_TRUE((*opened)->CreateUser("alice", "", At(0)).ok());
+    EXPECT_EQ(mode(file), 0600u);
+    EXPECT_EQ(mode(file.string() + "-wal"), 0600u);
+    EXPECT_EQ(mode(file.string() + "-shm"), 0600u);
+  }
+  // Left readable by an older release: tightened at the next open.
+  fs::permissions(file, fs::perms(0644));
+  auto reopened = OpenSqliteStore(file);
+  ASSERT_TRUE(reopened.ok());
+  ASSERT_TRUE((*reopened)->CreateUser("bob", "", At(0)).ok());
+  EXPECT_EQ(mode(file), 0600u);
+  EXPECT_EQ(mode(file.string() + "-wal"), 0600u);
+  ::umask(old_umask);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <sodium.h>
 
 #include "core/ids.h"
+#include "store/sqlite/sealed_secrets.h"
 #include "store/sqlite/sqlite_store_impl.h"
 #include "store/sqlite/store_ops.h"
 
@@ -10,7 +11,8 @@ namespace {
 
 constexpr std::size_t kSecretBytes = 32;
 
-// The stored hex back to bytes; a value no version of the code writes is a storage failure.
+// The stored hex (once opened) back to bytes; a value no version of the code writes is a storage
+// failure.
 std::string SecretBytes(const std::string& hex) {
   std::string bin(kSecretBytes, '\0');
   std::size_t len = 0;
@@ -33,12 +35,12 @@ Result<std::string> SqliteStore::GetOrCreateSecret(std::string_view name) {
          "INSERT INTO secrets (name, value, created_at) VALUES (?, ?, "
          "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)) "
          "ON CONFLICT (name) DO NOTHING")
-        .Bind(name, RandomHex(kSecretBytes))
+        .Bind(name, SealSecretValue(RandomHex(kSecretBytes), key()))
         .Run();
     auto q = c.Prepare("SELECT value FROM secrets WHERE name = ?");
     q.Bind(name);
     if (!q.Step()) throw SqliteError(0, "secrets: the row just written is missing");
-    return SecretBytes(q.Text(0));
+    return SecretBytes(OpenSecretValue(q.Text(0), key()));
   });
 }
 

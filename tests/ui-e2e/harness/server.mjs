@@ -1,8 +1,8 @@
 // Runs the real `mailmark serve` for a browser test: a free port on 127.0.0.1, a fresh temp
-// data folder, the first-start admin password and token read from its stdout, and a stop that
-// always removes the folder. Mirrors tests/harness/mailmark_process.* of the C++ e2e tests.
+// data folder, the first-start admin password and token read from the file it writes them
+// to, and a stop that always removes the folder. Mirrors tests/harness/mailmark_process.* of the C++ e2e tests.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, statSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -136,7 +136,8 @@ export class MailmarkServer {
   }
 
   // Starts `mailmark serve` and waits until GET /api/health answers 200. The first start on
-  // the empty data folder creates the user "admin" and prints its password and API token.
+  // the empty data folder creates the user "admin" and writes its password and API token to
+  // admin-password.txt in the data folder.
   async start(serveArgs = []) {
     // Another process may take the free port between our probe and mailmark's bind: retry.
     for (let attempt = 1; ; attempt++) {
@@ -147,10 +148,13 @@ export class MailmarkServer {
       throw new Error(`mailmark serve exited at start (code ${this.exitCode}):\n${this.log}`);
     }
     if (!this.admin.password) {
-      const password = /password:\s+(\S+)/.exec(this.log);
-      const token = /API token:\s+(mm_[A-Za-z0-9_-]+)/.exec(this.log);
+      // Written to a file readable by the server's user only, never to its output.
+      const file = join(this.dataDir, 'admin-password.txt');
+      const credentials = existsSync(file) ? readFileSync(file, 'utf8') : '';
+      const password = /password:\s+(\S+)/.exec(credentials);
+      const token = /API token:\s+(mm_[A-Za-z0-9_-]+)/.exec(credentials);
       if (!password || !token) {
-        throw new Error(`the first start printed no admin password and token:\n${this.log}`);
+        throw new Error(`the first start wrote no admin password and token to ${file}:\n${this.log}`);
       }
       this.admin.password = password[1];
       this.admin.token = token[1];
