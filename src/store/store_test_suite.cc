@@ -148,8 +148,9 @@ StepOutcome StoreTest::OkOutcome(const Id& enrollment, const Message& m, const I
   o.ran_step_id = ran;
   o.message = m.id;
   o.message_state = MessageState::kSent;
-  o.response = "250 2.0.0 Ok";
+  o.response = "250 2.0.0 Ok: queued";
   o.last_step_id = ran;
+  o.events = {"sent " + ran + " " + m.message_id};
   return o;
 }
 

@@ -5,18 +5,6 @@
 namespace mailmark::testing {
 namespace {
 
-StepOutcome Sent(const Id& enrollment, const Message& m, const Id& ran) {
-  StepOutcome o;
-  o.enrollment_id = enrollment;
-  o.ran_step_id = ran;
-  o.message = m.id;
-  o.message_state = MessageState::kSent;
-  o.response = "250 2.0.0 Ok: queued";
-  o.last_step_id = ran;
-  o.events = {"sent " + ran + " " + m.message_id};
-  return o;
-}
-
 TEST_P(StoreTest, PauseMovesTheNextRunLaterAndRecordsIt) {
   Sequence seq = NewOwnedSequence("alice");
   Enrollment e = EnrollOk(seq.id, "bob@example.com", At(0));
@@ -45,7 +33,7 @@ TEST_P(StoreTest, PauseNeverMovesTheNextRunEarlier) {
   Enrollment e = EnrollOk(seq.id, "bob@example.com", At(0));
   ASSERT_EQ(Claim(At(0), "n").size(), 1u);
   Message m = BeginOk("n", e.id, "s1", At(1));
-  store().RecordOutcomes("n", {Sent(e.id, m, "s1")}, At(2));
+  store().RecordOutcomes("n", {OkOutcome(e.id, m, "s1")}, At(2));
   auto waiting = store().GetEnrollment(e.id);
   ASSERT_TRUE(waiting && waiting->next_run_at);
   const Timestamp due = *waiting->next_run_at;
@@ -74,7 +62,7 @@ TEST_P(StoreTest, TheNextRunClearsThePause) {
   ASSERT_TRUE(store().PauseEnrollmentUntil(e.id, At(kDay), "ooo", At(1)).ok());
   ASSERT_EQ(Claim(At(kDay), "n").size(), 1u);
   Message m = BeginOk("n", e.id, "s1", At(kDay + 1));
-  store().RecordOutcomes("n", {Sent(e.id, m, "s1")}, At(kDay + 2));
+  store().RecordOutcomes("n", {OkOutcome(e.id, m, "s1")}, At(kDay + 2));
   auto after = store().GetEnrollment(e.id);
   ASSERT_TRUE(after);
   EXPECT_FALSE(after->paused_until);
@@ -88,7 +76,7 @@ TEST_P(StoreTest, APauseArrivingMidSendStillHoldsTheNextRun) {
   ASSERT_EQ(Claim(At(0), "n").size(), 1u);
   Message m = BeginOk("n", e.id, "s1", At(1));
   ASSERT_TRUE(store().PauseEnrollmentUntil(e.id, At(10 * kDay), "ooo", At(2)).ok());
-  store().RecordOutcomes("n", {Sent(e.id, m, "s1")}, At(3));
+  store().RecordOutcomes("n", {OkOutcome(e.id, m, "s1")}, At(3));
   auto after = store().GetEnrollment(e.id);
   ASSERT_TRUE(after);
   EXPECT_EQ(after->paused_until, At(10 * kDay));
