@@ -5,7 +5,7 @@ LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= ./data
 JOBS ?= $(shell nproc)
 
-.PHONY: deps configure build run test bench format clean
+.PHONY: deps configure build run test bench chaos format clean
 
 deps:
 	@./scripts/install-deps.sh
@@ -24,6 +24,16 @@ test: build
 
 bench: build
 	./scripts/bench.sh $(BUILD_DIR)
+
+# The crash campaign (docs/reliability.md): 50,000 contacts x 2 send steps, kill -9 at 50 random
+# moments. CHAOS_SEED=<n> replays a run; the small version runs in `make test`.
+CHAOS_CONTACTS ?= 50000
+CHAOS_KILLS ?= 50
+CHAOS_SEED ?=
+chaos: build
+	MAILMARK_CHAOS_CONTACTS=$(CHAOS_CONTACTS) MAILMARK_CHAOS_SEND_STEPS=2 \
+	MAILMARK_CHAOS_KILLS=$(CHAOS_KILLS) MAILMARK_CHAOS_CHUNK=1000 MAILMARK_CHAOS_SEED=$(CHAOS_SEED) \
+	nice -n 10 ./$(BUILD_DIR)/tests/chaos_test
 
 format:
 	@find src tests -name '*.cc' -o -name '*.h' | xargs clang-format -i

@@ -1,6 +1,7 @@
 #include "mail/outbox_transport.h"
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <set>
 #include <string>
@@ -117,6 +118,21 @@ int SyncDirectory(const fs::path& dir) {
   return 0;
 }
 
+// What a writer killed between write() and rename() leaves in tmp/ (never a message: readers
+// look at new/ and cur/ only, and the retry writes under a fresh tmp name). Removed once old
+// enough that no live writer can still own it: maildir's 36 hours, since another process may
+// be writing to the same folder right now.
+void RemoveStaleTmpFiles(const fs::path& tmp_dir) {
+  const auto cutoff = fs::file_time_type::clock::now() - std::chrono::hours(36);
+  std::error_code ec;
+  for (fs::directory_iterator it(tmp_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code file_ec;
+    if (!it->is_regular_file(file_ec)) continue;
+    if (auto written = it->last_write_time(file_ec); !file_ec && written < cutoff)
+      fs::remove(it->path(), file_ec);
+  }
+}
+
 constexpr std::string_view kAlreadyInOutbox = "250 already in outbox";
 
 // The message names in cur/, without the ":2,<flags>" info a maildir reader appends when it
@@ -151,7 +167,8 @@ class CurNames {
 }  // namespace
 
 OutboxTransport::OutboxTransport(std::filesystem::path dir) : dir_(std::move(dir)) {
-  (void)EnsureMaildir(dir_);  // failures are reported (and retried) by SendBatch
+  // Failures are reported (and retried) by SendBatch.
+  if (!EnsureMaildir(dir_)) RemoveStaleTmpFiles(dir_ / "tmp");
 }
 
 std::vector<SendResult> OutboxTransport::SendBatch(std::span<const OutgoingMessage> messages) {

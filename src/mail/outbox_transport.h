@@ -18,7 +18,8 @@ namespace mailmark {
 class OutboxTransport : public Transport {
  public:
   // Creates dir/{tmp,new,cur} when missing; a failure here shows up as temporary failures of
-  // SendBatch (which tries again), not as an exception.
+  // SendBatch (which tries again), not as an exception. Removes files left in tmp/ more than
+  // 36 hours ago (by a writer that was killed mid-write), as maildir deliverers do.
   explicit OutboxTransport(std::filesystem::path dir);
 
   // kSent "250 ..." once the file is durably in new/ (or was already in new/, or in cur/ under

@@ -54,12 +54,16 @@ std::vector<KillPoint> PlanKills(std::uint64_t seed, std::size_t kills, std::siz
   std::uniform_int_distribution<std::size_t> position(0, steps == 0 ? 0 : steps - 1);
   std::uniform_int_distribution<int> delay(0, 250);
   std::bernoulli_distribution right_after_start(1.0 / 7);
+  std::bernoulli_distribution coin(0.5);
   std::vector<KillPoint> plan(kills);
   for (KillPoint& k : plan) k.at_outbox = position(rng);
   std::sort(plan.begin(), plan.end(),
             [](const KillPoint& a, const KillPoint& b) { return a.at_outbox < b.at_outbox; });
   for (std::size_t i = 0; i < plan.size(); ++i) {
-    if (right_after_start(rng)) plan[i].at_outbox = i == 0 ? 0 : plan[i - 1].at_outbox;
+    if (right_after_start(rng)) {
+      plan[i].at_outbox = i == 0 ? 0 : plan[i - 1].at_outbox;
+      plan[i].while_starting = i > 0 && coin(rng);
+    }
     plan[i].delay_ms = delay(rng);
   }
   return plan;

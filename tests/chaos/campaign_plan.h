@@ -33,14 +33,18 @@ ConfigOrError ReadCampaignConfig(const std::map<std::string, std::string>& env,
 // is later), wait `delay_ms`, then SIGKILL. A kill whose position equals the previous one's
 // lands right after the restart; position 0 lands right after the first start, during the
 // first imports.
+// With `while_starting`, the server is launched after the previous kill and killed `delay_ms`
+// later, before it answers (opening the database, taking leases back, first claims).
 struct KillPoint {
   std::size_t at_outbox = 0;
   int delay_ms = 0;
+  bool while_starting = false;
 };
 
 // `kills` moments spread at random over the whole run (uniform positions in [0, steps), in
 // order), about one in seven moved onto the one before it so that some kills hit a server
-// that has only just started.
+// that has only just started, half of those (never the first kill: the campaign's first start
+// sets the run up) while it is still starting.
 std::vector<KillPoint> PlanKills(std::uint64_t seed, std::size_t kills, std::size_t steps);
 
 }  // namespace mailmark::testing

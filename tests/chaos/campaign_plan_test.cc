@@ -63,18 +63,24 @@ TEST(CampaignPlan, KillsAreInOrderWithinTheRunAndReplayableBySeed) {
 
 TEST(CampaignPlan, SpreadsOverTheWholeRunWithSomeKillsRightAfterARestart) {
   // Over many seeds: kills in the first and the last tenth, and repeats of a position.
-  std::size_t early = 0, late = 0, repeated = 0;
+  std::size_t early = 0, late = 0, repeated = 0, starting = 0;
   for (std::uint64_t seed = 0; seed < 40; ++seed) {
     std::vector<KillPoint> plan = PlanKills(seed, 50, 100000);
     for (std::size_t i = 0; i < plan.size(); ++i) {
       early += plan[i].at_outbox < 10000;
       late += plan[i].at_outbox >= 90000;
       repeated += i > 0 && plan[i].at_outbox == plan[i - 1].at_outbox;
+      starting += plan[i].while_starting;
+      if (plan[i].while_starting) {
+        EXPECT_GT(i, 0u) << "the first start is the campaign's own";
+        EXPECT_EQ(plan[i].at_outbox, plan[i - 1].at_outbox);
+      }
     }
   }
   EXPECT_GT(early, 40u * 50 / 20);
   EXPECT_GT(late, 40u * 50 / 20);
   EXPECT_GT(repeated, 40u * 50 / 14);
+  EXPECT_GT(starting, 40u * 50 / 28);
 }
 
 }  // namespace

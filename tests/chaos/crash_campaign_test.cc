@@ -116,19 +116,29 @@ TEST_F(CrashCampaign, EveryStepInTheOutboxExactlyOnceWhateverTheKills) {
   auto started = began;
   std::map<std::string, std::size_t> phases;
   std::size_t kills_leaving_tmp = 0, max_tmp = 0, tmp_before = 0;
+  Clock::duration checking{}, restarting{};
   enroller.SetPort(server().port());
   enroller.Begin();
   for (std::size_t i = 0; i < plan.size(); ++i) {
     const KillPoint& k = plan[i];
-    ASSERT_TRUE(wait_for([&] { return outbox.CountNew() >= k.at_outbox; },
-                         "kill " + std::to_string(i + 1)));
-    std::this_thread::sleep_for(std::chrono::milliseconds(k.delay_ms));
+    std::string phase;
+    if (k.while_starting) {
+      // The previous kill left the server down: launch it and kill it before it answers.
+      server().Launch();
+      std::this_thread::sleep_for(std::chrono::milliseconds(k.delay_ms));
+      phase = "starting up";
+    } else {
+      ASSERT_TRUE(wait_for([&] { return outbox.CountNew() >= k.at_outbox; },
+                           "kill " + std::to_string(i + 1)));
+      std::this_thread::sleep_for(std::chrono::milliseconds(k.delay_ms));
+    }
     const std::size_t at = outbox.CountNew();
-    std::string phase = Clock::now() - started < std::chrono::milliseconds(400) ? "just started"
-                        : enroller.InFlight()                                   ? "importing"
-                        : at >= cfg.steps()                                     ? "after the end"
-                        : at * 20 >= cfg.steps() * 19                           ? "last 5%"
-                                                                                : "sending";
+    if (phase.empty())
+      phase = Clock::now() - started < std::chrono::milliseconds(400) ? "just started"
+              : enroller.InFlight()                                   ? "importing"
+              : at >= cfg.steps()                                     ? "after the end"
+              : at * 20 >= cfg.steps() * 19                           ? "last 5%"
+                                                                      : "sending";
     enroller.SetPort(0);
     server().Kill();
     ++phases[phase];
@@ -136,14 +146,19 @@ TEST_F(CrashCampaign, EveryStepInTheOutboxExactlyOnceWhateverTheKills) {
     max_tmp = std::max(max_tmp, tmp);
     const std::string when = "after kill " + std::to_string(i + 1) + " (" + phase + ", " +
                              std::to_string(at) + " in the outbox)";
+    const auto check_began = Clock::now();
     ASSERT_TRUE(check_invariants(when)) << "seed " << cfg.seed;
+    checking += Clock::now() - check_began;
     if (tmp > tmp_before) ++kills_leaving_tmp;
     tmp_before = tmp;
     std::cout << "chaos: kill " << i + 1 << "/" << plan.size() << " at " << at << " of "
               << cfg.steps() << " (" << phase << "), " << Seconds(Clock::now() - began) << " s"
               << std::endl;
+    if (i + 1 < plan.size() && plan[i + 1].while_starting) continue;
+    const auto restart_began = Clock::now();
     server().Start();
     started = Clock::now();
+    restarting += started - restart_began;
     enroller.SetPort(server().port());
   }
 
@@ -177,7 +192,10 @@ TEST_F(CrashCampaign, EveryStepInTheOutboxExactlyOnceWhateverTheKills) {
 
   std::cout << "chaos: RESULT seed " << cfg.seed << ": " << cfg.steps() << " steps ("
             << cfg.contacts << " contacts x " << cfg.send_steps << "), " << plan.size()
-            << " kills, " << plan.size() << " restarts, " << run_seconds << " s; "
+            << " kills, " << plan.size() << " restarts (" << phases["starting up"]
+            << " of them killed again while starting), " << run_seconds
+            << " s (of which checks while down " << Seconds(checking)
+            << " s, restarts until /api/health answered " << Seconds(restarting) << " s); "
             << outbox.files().size() << " messages, " << outbox.DuplicateIds().size()
             << " Message-IDs twice, " << extra << " extra sends, " << problems.size()
             << " problems; " << enroller.Requests() << " import requests, "

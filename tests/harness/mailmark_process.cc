@@ -85,13 +85,17 @@ std::string ReadFile(const std::filesystem::path& p) {
 
 }  // namespace
 
-void MailmarkProcess::Start() {
+void MailmarkProcess::Launch() {
   port_ = FreePort();
   std::vector<std::string> args{MAILMARK_BINARY, "serve",
                                 "--listen",      "127.0.0.1:" + std::to_string(port_),
                                 "--data-dir",    data_dir_.string()};
   pid_ = Spawn(args, env_, log_file_, /*append=*/true);
   exit_code_ = -1;
+}
+
+void MailmarkProcess::Start() {
+  Launch();
   bool up = Eventually([&] {
     Reap(WNOHANG);
     if (pid_ <= 0) return true;

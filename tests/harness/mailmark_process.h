@@ -34,6 +34,9 @@ class MailmarkProcess {
   // Starts the server and waits (up to 60 s) until GET /api/health answers. The first start
   // on an empty data folder captures the admin token it writes to admin-password.txt.
   void Start();
+  // Spawns the server without waiting for it (to crash it while it is still starting up);
+  // Start() may follow to launch it again and wait.
+  void Launch();
   void Stop();  // SIGTERM, wait for exit; returns when the process is gone
   void Kill();  // SIGKILL: a crash
   int ExitCode() const { return exit_code_; }
