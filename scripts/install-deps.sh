@@ -7,7 +7,7 @@ packages=(
   # build
   cmake ninja-build g++ pkg-config make clang-format
   # libraries
-  libcpp-httplib-dev nlohmann-json3-dev libsqlite3-dev libgmime-3.0-dev
+  libboost1.81-dev libcpp-httplib-dev nlohmann-json3-dev libsqlite3-dev libgmime-3.0-dev
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libsodium-dev
   libssl-dev libetpan-dev libidn2-dev libhowardhinnant-date-dev tzdata
   # tests and benchmarks

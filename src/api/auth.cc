@@ -33,7 +33,7 @@ Result<Caller> Lookup(Store& store, std::string_view secret, bool via_cookie, Ti
 
 }  // namespace
 
-std::optional<std::string> SessionCookie(const httplib::Request& request) {
+std::optional<std::string> SessionCookie(const HttpRequest& request) {
   std::size_t count = request.get_header_value_count("Cookie");
   for (std::size_t n = 0; n < count; ++n) {
     const std::string raw = request.get_header_value("Cookie", n);
@@ -52,7 +52,7 @@ std::optional<std::string> SessionCookie(const httplib::Request& request) {
   return std::nullopt;
 }
 
-Result<Caller> Authenticate(const httplib::Request& request, Store& store, Timestamp now) {
+Result<Caller> Authenticate(const HttpRequest& request, Store& store, Timestamp now) {
   if (request.has_header("Authorization")) {
     const std::string raw = request.get_header_value("Authorization");
     std::string_view value = TrimSpaces(raw);

@@ -5,8 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include <httplib.h>
-
+#include "api/http_message.h"
 #include "core/model.h"
 #include "core/result.h"
 #include "store/store.h"
@@ -22,9 +21,9 @@ struct Caller {
 
 // A bearer token wins over the cookie; a present but wrong credential is 401 unauthorized
 // (never falls back to the other one), as is no credential at all.
-Result<Caller> Authenticate(const httplib::Request& request, Store& store, Timestamp now);
+Result<Caller> Authenticate(const HttpRequest& request, Store& store, Timestamp now);
 
 // The mm_session cookie's value, if the request carries one.
-std::optional<std::string> SessionCookie(const httplib::Request& request);
+std::optional<std::string> SessionCookie(const HttpRequest& request);
 
 }  // namespace mailmark

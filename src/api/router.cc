@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <charconv>
-#include <memory>
-#include <regex>
+#include <exception>
 
 #include <spdlog/spdlog.h>
 
 #include "api/auth.h"
 #include "api/errors.h"
+#include "api/json_depth.h"
 #include "api/static_files.h"
 #include "api/text_checks.h"
 
@@ -17,24 +17,25 @@ namespace {
 
 constexpr const char* kJsonType = "application/json; charset=utf-8";
 
-bool IsJsonContentType(const httplib::Request& req) {
+bool IsJsonContentType(const HttpRequest& req) {
   return MediaType(req.get_header_value("Content-Type")) == "application/json";
 }
 
-struct CompiledRoute {
-  Route route;
-  std::regex regex;
-};
+Error TooLarge(std::size_t limit) {
+  return MakeError(ErrorKind::kTooLarge, "payload_too_large",
+                   "The request body is larger than " + std::to_string(limit) + " bytes.",
+                   {{"limitBytes", limit}});
+}
 
-// Reads a JSON route's body: bounded by the limit, parsed, never buffered past it.
-Result<nlohmann::json> ReadJsonBody(BodyStream& stream) {
-  std::string text;
-  Status read = stream.Read([&](std::string_view chunk) {
-    text.append(chunk);
-    return true;
-  });
-  if (!read) return read.error();
+// A JSON route's body: bounded by its nesting, then parsed.
+Result<nlohmann::json> ParseJsonBody(const std::string& text, std::size_t max_depth) {
   if (text.empty()) return BadRequest("invalid_json", "This route needs a JSON body.");
+  if (JsonNestsDeeperThan(text, max_depth)) {
+    return BadRequest("json_too_deep",
+                      "The request body nests arrays and objects more than " +
+                          std::to_string(max_depth) + " deep.",
+                      {{"maxDepth", max_depth}});
+  }
   nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) {
     return BadRequest("invalid_json", "The request body is not valid JSON (UTF-8).");
@@ -42,80 +43,24 @@ Result<nlohmann::json> ReadJsonBody(BodyStream& stream) {
   return parsed;
 }
 
-Result<Reply> Handle(const Route& route, ApiContext& ctx, const httplib::Request& req,
-                     BodyStream& stream) {
-  Call call(req);
-  for (std::size_t i = 1; i < req.matches.size(); ++i) call.params.push_back(req.matches[i]);
-  if (route.access == Access::kUser) {
-    Result<Caller> caller = Authenticate(req, ctx.store, ctx.clock.Now());
-    if (!caller) return caller.error();
-    // A browser sends the cookie; insist on a JSON content type, which a cross-site form
-    // cannot produce without a CORS preflight (SameSite=Strict is the first line).
-    if (caller->via_cookie && route.body == BodyKind::kJson && !IsJsonContentType(req)) {
-      return UnsupportedMediaType("application/json");
-    }
-    call.user = std::move(caller->user);
-  }
-  if (route.body == BodyKind::kJson) {
-    Result<nlohmann::json> body = ReadJsonBody(stream);
-    if (!body) return body.error();
-    call.body = std::move(*body);
-  } else if (route.body == BodyKind::kStream) {
-    call.stream = &stream;
-  }
-  return route.handler(call);
+HttpResponse FromResult(const Result<Reply>& reply) {
+  return reply ? ReplyResponse(*reply) : ErrorResponse(reply.error());
 }
 
-void Dispatch(const Route& route, ApiContext& ctx, const httplib::Request& req,
-              httplib::Response& res, const httplib::ContentReader* reader) {
-  std::size_t limit =
-      route.body == BodyKind::kStream ? ctx.options.max_csv_bytes : ctx.options.max_json_bytes;
-  BodyStream stream(req, reader, limit);
-  Result<Reply> reply = Handle(route, ctx, req, stream);
-  stream.Drain();
-  if (!reply) {
-    WriteError(res, reply.error());
-    if (reply.error().kind == ErrorKind::kUnauthorized) {
-      res.set_header("WWW-Authenticate", "Bearer realm=\"mailmark\"");
-    }
-  } else {
-    WriteReply(res, *reply);
-  }
+HttpResponse InternalError(const HttpRequest& req, const std::string& what) {
+  spdlog::error("api: {} {} failed: {}", req.method, req.path, what);
+  return ErrorResponse(MakeError(ErrorKind::kInternal, "internal_error",
+                                 "The server could not handle this request."));
 }
 
-void NotRouted(const std::vector<CompiledRoute>& routes, const httplib::Request& req,
-               httplib::Response& res) {
-  std::vector<std::string> allowed;
-  for (const CompiledRoute& r : routes) {
-    if (std::regex_match(req.path, r.regex) &&
-        std::find(allowed.begin(), allowed.end(), r.route.method) == allowed.end()) {
-      allowed.push_back(r.route.method);
-    }
+std::string WhatOf(const std::exception_ptr& ep) {
+  try {
+    std::rethrow_exception(ep);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
   }
-  if (allowed.empty()) {
-    WriteError(res, NotFound("route_not_found", "No route " + req.method + " " + req.path + "."));
-    return;
-  }
-  std::string allow;
-  for (const std::string& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
-  WriteError(
-      res, MakeError(ErrorKind::kBadRequest, "method_not_allowed",
-                     req.method + " is not allowed on " + req.path + ".", {{"allowed", allowed}}));
-  res.status = 405;
-  res.set_header("Allow", allow);
-}
-
-Error ErrorForStatus(int status) {
-  switch (status) {
-    case 413:
-      return MakeError(ErrorKind::kTooLarge, "payload_too_large", "The request is too large.");
-    case 414:
-      return BadRequest("uri_too_long", "The request URI is too long.");
-    case 404:
-      return NotFound("route_not_found", "No such route.");
-    default:
-      return BadRequest("bad_request", "The request is not valid HTTP.");
-  }
+  return "unknown exception";
 }
 
 }  // namespace
@@ -147,54 +92,6 @@ Reply Reply::Raw(std::string body, std::string content_type) {
   return r;
 }
 
-BodyStream::BodyStream(const httplib::Request& request, const httplib::ContentReader* reader,
-                       std::size_t limit)
-    : request_(request), reader_(reader), limit_(limit) {}
-
-std::optional<std::size_t> BodyStream::declared_length() const {
-  if (!request_.has_header("Content-Length")) return std::nullopt;
-  std::string text = request_.get_header_value("Content-Length");
-  std::size_t n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return n;
-}
-
-Status BodyStream::Read(const std::function<bool(std::string_view)>& sink) {
-  if (consumed_ || reader_ == nullptr) {
-    consumed_ = true;
-    return Ok{};
-  }
-  consumed_ = true;
-  Error too_large =
-      MakeError(ErrorKind::kTooLarge, "payload_too_large",
-                "The request body is larger than " + std::to_string(limit_) + " bytes.",
-                {{"limitBytes", limit_}});
-  std::optional<std::size_t> declared = declared_length();
-  bool over = declared && *declared > limit_;  // known before a byte is read: skip it all
-  bool stopped = false;
-  std::size_t total = 0;
-  bool ok = (*reader_)([&](const char* data, std::size_t n) {
-    if (over || stopped) return true;  // drain, so the connection stays usable
-    total += n;
-    if (total > limit_) {
-      over = true;
-      return true;
-    }
-    if (!sink(std::string_view(data, n))) stopped = true;
-    return true;
-  });
-  if (over) return too_large;
-  if (!ok) return BadRequest("body_read_failed", "The request body could not be read.");
-  return Ok{};
-}
-
-void BodyStream::Drain() {
-  if (consumed_ || reader_ == nullptr) return;
-  consumed_ = true;
-  (*reader_)([](const char*, std::size_t) { return true; });
-}
-
 std::optional<std::string> Call::Query(const std::string& name) const {
   if (!request.has_param(name)) return std::nullopt;
   return request.get_param_value(name);
@@ -217,22 +114,38 @@ std::string PathRegex(std::string_view pattern) {
   return out;
 }
 
-void WriteReply(httplib::Response& res, const Reply& reply) {
+HttpResponse ReplyResponse(const Reply& reply) {
+  HttpResponse res;
   res.status = reply.status;
   for (const auto& [name, value] : reply.headers) res.set_header(name, value);
   res.set_header("Cache-Control", "no-store");
-  if (reply.status == 204) return;
+  if (reply.status == 204) return res;
   if (reply.raw) {
-    res.set_content(*reply.raw, reply.content_type.c_str());
+    res.set_header("Content-Type", reply.content_type);
+    res.body = *reply.raw;
   } else {
-    res.set_content(DumpJson(reply.json), kJsonType);
+    res.set_header("Content-Type", kJsonType);
+    res.body = DumpJson(reply.json);
   }
+  return res;
 }
 
-void WriteError(httplib::Response& res, const Error& error) {
+HttpResponse ErrorResponse(const Error& error) {
+  HttpResponse res;
   res.status = HttpStatus(error.kind);
   res.set_header("Cache-Control", "no-store");
-  res.set_content(DumpJson(ErrorBody(error)), kJsonType);
+  res.set_header("Content-Type", kJsonType);
+  if (error.kind == ErrorKind::kUnauthorized) {
+    res.set_header("WWW-Authenticate", "Bearer realm=\"mailmark\"");
+  }
+  res.body = DumpJson(ErrorBody(error));
+  return res;
+}
+
+HttpResponse ProtocolErrorResponse(int status, std::string code, std::string message) {
+  HttpResponse res = ErrorResponse(BadRequest(std::move(code), std::move(message)));
+  res.status = status;
+  return res;
 }
 
 Result<std::size_t> QueryCount(const Call& call, const std::string& name, std::size_t fallback,
@@ -251,86 +164,152 @@ Result<std::size_t> QueryCount(const Call& call, const std::string& name, std::s
   return n;
 }
 
-void InstallRoutes(httplib::Server& server, std::vector<Route> routes, ApiContext& context) {
-  auto compiled = std::make_shared<std::vector<CompiledRoute>>();
+Router::Router(std::vector<Route> routes, ApiContext& context) : context_(context) {
   for (Route& r : routes) {
-    std::string regex = PathRegex(r.path);
-    compiled->push_back({std::move(r), std::regex(regex)});
+    std::regex regex(PathRegex(r.path));
+    routes_.push_back({std::move(r), std::move(regex)});
   }
-  ApiContext* ctx = &context;
-  for (const CompiledRoute& c : *compiled) {
-    // The handlers share ownership of the table their route lives in.
-    const Route* route = &c.route;
-    std::string regex = PathRegex(route->path);
-    if (route->method == "GET") {
-      server.Get(regex,
-                 [compiled, route, ctx](const httplib::Request& req, httplib::Response& res) {
-                   Dispatch(*route, *ctx, req, res, nullptr);
-                 });
-      continue;
-    }
-    auto with_body = [compiled, route, ctx](const httplib::Request& req, httplib::Response& res,
-                                            const httplib::ContentReader& reader) {
-      Dispatch(*route, *ctx, req, res, &reader);
-    };
-    if (route->method == "POST") server.Post(regex, with_body);
-    if (route->method == "PATCH") server.Patch(regex, with_body);
-    if (route->method == "DELETE") server.Delete(regex, with_body);
+}
+
+HttpResponse Router::Guarded(const HttpRequest& request,
+                             const std::function<HttpResponse()>& step) const {
+  try {
+    return step();
+  } catch (...) {
+    return InternalError(request, WhatOf(std::current_exception()));
   }
+}
 
-  // Catch-alls, registered last so real routes match first. Bodies sent to no route are
-  // drained up to the JSON limit rather than buffered.
-  std::size_t drain_limit = context.options.max_json_bytes;
-  auto plain = [compiled](const httplib::Request& req, httplib::Response& res) {
-    NotRouted(*compiled, req, res);
-  };
-  // GET (and so HEAD: httplib answers it with the GET handler, without the body) of any
-  // path outside the API and the unsubscribe pages is the web UI's.
-  auto get_or_ui = [compiled, ui_dir = context.options.ui_dir](const httplib::Request& req,
-                                                               httplib::Response& res) {
-    if (!ui_dir || !IsUiPath(req.path)) {
-      NotRouted(*compiled, req, res);
-      return;
+HttpResponse Router::NotRouted(const HttpRequest& req) const {
+  std::vector<std::string> allowed;
+  for (const CompiledRoute& r : routes_) {
+    if (std::regex_match(req.path, r.regex) &&
+        std::find(allowed.begin(), allowed.end(), r.route.method) == allowed.end()) {
+      allowed.push_back(r.route.method);
     }
-    StaticAnswer a = ServeUi(*ui_dir, req.path);
-    res.status = a.status;
-    for (const auto& [name, value] : a.headers) res.set_header(name, value);
-    res.set_content(a.body, a.content_type);
-  };
-  auto with_body = [compiled, drain_limit](const httplib::Request& req, httplib::Response& res,
-                                           const httplib::ContentReader& reader) {
-    BodyStream stream(req, &reader, drain_limit);
-    (void)stream.Read([](std::string_view) { return true; });
-    NotRouted(*compiled, req, res);
-  };
-  server.Get(".*", get_or_ui);
-  server.Options(".*", plain);
-  server.Post(".*", with_body);
-  server.Put(".*", with_body);
-  server.Patch(".*", with_body);
-  server.Delete(".*", with_body);
+  }
+  if (allowed.empty()) {
+    return ErrorResponse(
+        NotFound("route_not_found", "No route " + req.method + " " + req.path + "."));
+  }
+  std::string allow;
+  for (const std::string& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+  HttpResponse res = ErrorResponse(MakeError(ErrorKind::kBadRequest, "method_not_allowed",
+                                             req.method + " is not allowed on " + req.path + ".",
+                                             {{"allowed", allowed}}));
+  res.status = 405;
+  res.set_header("Allow", allow);
+  return res;
+}
 
-  server.set_error_handler(
-      httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
-        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        int status = res.status;
-        WriteError(res, ErrorForStatus(status));
-        res.status = status;
-        return httplib::Server::HandlerResponse::Handled;
-      }));
-  server.set_exception_handler(
-      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-        std::string what = "unknown exception";
-        try {
-          std::rethrow_exception(ep);
-        } catch (const std::exception& e) {
-          what = e.what();
-        } catch (...) {
+void Router::Begin(Exchange& ex) const {
+  const HttpRequest& req = ex.request;
+  ex.next = Exchange::Next::kAnswer;
+  ex.answer = Guarded(req, [&]() -> HttpResponse {
+    // HEAD is GET without the body (the connection leaves it out).
+    std::string method = req.method == "HEAD" ? "GET" : req.method;
+    std::smatch m;
+    for (const CompiledRoute& c : routes_) {
+      if (c.route.method == method && std::regex_match(req.path, m, c.regex)) {
+        ex.route = &c.route;
+        break;
+      }
+    }
+    if (ex.route == nullptr) {
+      // GET of any path outside the API and the unsubscribe pages is the web UI's.
+      const std::optional<std::filesystem::path>& ui_dir = context_.options.ui_dir;
+      if (method != "GET" || !ui_dir || !IsUiPath(req.path)) return NotRouted(req);
+      StaticAnswer a = ServeUi(*ui_dir, req.path);
+      HttpResponse res;
+      res.status = a.status;
+      for (const auto& [name, value] : a.headers) res.set_header(name, value);
+      res.set_header("Content-Type", a.content_type);
+      res.body = std::move(a.body);
+      return res;
+    }
+    const Route& route = *ex.route;
+    for (std::size_t i = 1; i < m.size(); ++i) ex.call.params.push_back(m[i]);
+    if (route.access == Access::kUser) {
+      Result<Caller> caller = Authenticate(req, context_.store, context_.clock.Now());
+      if (!caller) return ErrorResponse(caller.error());
+      // A browser sends the cookie; insist on a JSON content type, which a cross-site form
+      // cannot produce without a CORS preflight (SameSite=Strict is the first line).
+      if (caller->via_cookie && route.body == BodyKind::kJson && !IsJsonContentType(req)) {
+        return ReplyResponse(UnsupportedMediaType("application/json"));
+      }
+      ex.call.user = std::move(caller->user);
+    }
+    std::optional<std::size_t> declared = req.content_length();
+    switch (route.body) {
+      case BodyKind::kJson:
+        ex.body_limit = context_.options.max_json_bytes;
+        // Known before a byte is read: refuse it all.
+        if (declared && *declared > ex.body_limit) return ErrorResponse(TooLarge(ex.body_limit));
+        ex.next = Exchange::Next::kReadJson;
+        return {};
+      case BodyKind::kStream: {
+        ex.body_limit = context_.options.max_csv_bytes;
+        Result<BodyOpening> opened = route.handler.Open(ex.call);
+        if (!opened) return ErrorResponse(opened.error());
+        if (Reply* reply = std::get_if<Reply>(&*opened)) return ReplyResponse(*reply);
+        ex.sink = std::move(std::get<std::unique_ptr<BodySink>>(*opened));
+        if (declared && *declared > ex.body_limit) {
+          return AbortStream(ex, TooLarge(ex.body_limit));
         }
-        spdlog::error("api: {} {} failed: {}", req.method, req.path, what);
-        WriteError(res, MakeError(ErrorKind::kInternal, "internal_error",
-                                  "The server could not handle this request."));
-      });
+        ex.next = Exchange::Next::kStream;
+        return {};
+      }
+      case BodyKind::kNone:
+      case BodyKind::kIgnored:
+        break;
+    }
+    return FromResult(route.handler(ex.call));
+  });
+  // An exception after a step was chosen still answers.
+  if (ex.answer.status == 500) {
+    ex.next = Exchange::Next::kAnswer;
+    ex.sink.reset();
+  }
+}
+
+HttpResponse Router::RunJson(Exchange& ex, std::string body) const {
+  return Guarded(ex.request, [&] {
+    Result<nlohmann::json> parsed = ParseJsonBody(body, context_.options.http.max_json_depth);
+    if (!parsed) return ErrorResponse(parsed.error());
+    ex.call.body = std::move(*parsed);
+    return FromResult(ex.route->handler(ex.call));
+  });
+}
+
+std::optional<HttpResponse> Router::FeedStream(Exchange& ex, std::string_view chunk) const {
+  std::optional<HttpResponse> answer;
+  HttpResponse guarded = Guarded(ex.request, [&] {
+    Status fed = ex.sink->Feed(chunk);
+    if (!fed) {
+      ex.sink.reset();
+      answer = ErrorResponse(fed.error());
+    }
+    return HttpResponse{};
+  });
+  if (guarded.status == 500) {
+    ex.sink.reset();
+    return guarded;
+  }
+  return answer;
+}
+
+HttpResponse Router::FinishStream(Exchange& ex) const {
+  HttpResponse res = Guarded(ex.request, [&] { return FromResult(ex.sink->Finish()); });
+  ex.sink.reset();
+  return res;
+}
+
+HttpResponse Router::AbortStream(Exchange& ex, Error why) const {
+  HttpResponse res = Guarded(ex.request, [&] {
+    return ErrorResponse(ex.sink ? ex.sink->Abort(std::move(why)) : std::move(why));
+  });
+  ex.sink.reset();
+  return res;
 }
 
 }  // namespace mailmark

@@ -1,18 +1,24 @@
-// The route table and how it is wired into cpp-httplib: path patterns, per-route access,
-// bounded body reading, JSON answers with the API's headers, and 404/405 for the rest.
+// The route table and how a request goes through it: path patterns, per-route access, the
+// body each route takes, JSON answers with the API's headers, and 404/405 for the rest.
+// Transport-free: the connection (http_connection.cc) reads the socket and calls the steps
+// below on a worker thread, one at a time per request.
 #pragma once
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <regex>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "api/http_message.h"
 #include "api/server.h"
 #include "core/model.h"
 #include "core/result.h"
@@ -35,33 +41,11 @@ struct Reply {
 // 415 unsupported_media_type (an error body on the success path: ErrorKind has no 415).
 Reply UnsupportedMediaType(std::string_view expected);
 
-// A request body read on demand: at most once, counted against a byte limit.
-class BodyStream {
- public:
-  BodyStream(const httplib::Request& request, const httplib::ContentReader* reader,
-             std::size_t limit);
-  // Passes chunks to `sink` until the body ends or `sink` returns false. 413
-  // payload_too_large once more than `limit` bytes arrive (the rest is drained).
-  Status Read(const std::function<bool(std::string_view)>& sink);
-  // Reads and drops whatever was not read, so the connection stays in step.
-  void Drain();
-  // Content-Length when the client sent one.
-  std::optional<std::size_t> declared_length() const;
-  std::size_t limit() const { return limit_; }
-
- private:
-  const httplib::Request& request_;
-  const httplib::ContentReader* reader_;
-  std::size_t limit_;
-  bool consumed_ = false;
-};
-
 struct Call {
-  explicit Call(const httplib::Request& r) : request(r) {}
-  const httplib::Request& request;
-  std::optional<User> user;      // set on every route that needs auth
-  nlohmann::json body;           // the parsed JSON body on routes that take one
-  BodyStream* stream = nullptr;  // the raw body on streaming routes
+  explicit Call(const HttpRequest& r) : request(r) {}
+  const HttpRequest& request;
+  std::optional<User> user;  // set on every route that needs auth
+  nlohmann::json body;       // the parsed JSON body on routes that take one
 
   // The i-th {parameter} of the route's path.
   const std::string& Param(std::size_t i) const { return params[i]; }
@@ -69,28 +53,117 @@ struct Call {
   std::vector<std::string> params;
 };
 
+// A streamed body's consumer, opened by its route once the caller is known. The server
+// pushes the body to it chunk by chunk as it arrives, each call on a worker, so no thread
+// waits on the network between chunks.
+class BodySink {
+ public:
+  virtual ~BodySink() = default;
+  // The next piece of the body. An error ends the upload: it is the answer.
+  virtual Status Feed(std::string_view chunk) = 0;
+  // The body is complete: the answer.
+  virtual Result<Reply> Finish() = 0;
+  // The body broke off (over the size limit, or the client stopped sending): the error to
+  // answer with, with whatever the sink adds about what it did meanwhile.
+  virtual Error Abort(Error why) = 0;
+};
+
+// What a stream route's opener gives: a sink to feed, or an answer without reading the body.
+using BodyOpening = std::variant<std::unique_ptr<BodySink>, Reply>;
+
 enum class Access { kUser, kPublic };
-enum class BodyKind { kNone, kJson, kStream };
+// kIgnored: the route takes a body it never reads (it is drained, within a bound).
+enum class BodyKind { kNone, kJson, kStream, kIgnored };
+
+// A route's code: a handler answering a Call (every kind but kStream), or, for kStream, an
+// opener giving the sink its body goes to. Implicit from either lambda, so that route tables
+// list both alike.
+class RouteHandler {
+ public:
+  RouteHandler() = default;
+  template <typename F>
+  requires std::is_invocable_v<F&, Call&> RouteHandler(
+      F f) {  // NOLINT(google-explicit-constructor)
+    if constexpr (std::is_same_v<std::invoke_result_t<F&, Call&>, Result<BodyOpening>>) {
+      open_ = std::move(f);
+    } else {
+      reply_ = std::move(f);
+    }
+  }
+  Result<Reply> operator()(Call& call) const { return reply_(call); }
+  Result<BodyOpening> Open(Call& call) const { return open_(call); }
+
+ private:
+  std::function<Result<Reply>(Call&)> reply_;
+  std::function<Result<BodyOpening>(Call&)> open_;
+};
 
 struct Route {
   std::string method;  // GET POST PATCH DELETE
   std::string path;    // "/api/sequences/{id}/pause"; a {name*} parameter may hold slashes
   Access access = Access::kUser;
   BodyKind body = BodyKind::kNone;
-  std::function<Result<Reply>(Call&)> handler;
+  RouteHandler handler;
 };
 
-// Turns the route table into httplib handlers, with catch-alls that answer 404
-// route_not_found or 405 method_not_allowed, an error handler for httplib's own failures
-// (JSON bodies for its 400/413/414) and an exception handler (500 JSON, logged).
-void InstallRoutes(httplib::Server& server, std::vector<Route> routes, ApiContext& context);
+// One request's way through the router: Begin decides what the body is needed for, and the
+// connection then reads it and calls the matching continuation.
+struct Exchange {
+  enum class Next {
+    kAnswer,    // write `answer`; a body still unread is drained (within a bound)
+    kReadJson,  // read the whole body (at most body_limit bytes), then RunJson
+    kStream,    // feed the body to FeedStream chunk by chunk, then FinishStream
+  };
+  explicit Exchange(HttpRequest r) : request(std::move(r)), call(request) {}
+  Exchange(const Exchange&) = delete;
+  Exchange& operator=(const Exchange&) = delete;
+
+  HttpRequest request;
+  Next next = Next::kAnswer;
+  HttpResponse answer;
+  std::size_t body_limit = 0;
+
+  // The router's own state.
+  Call call;
+  const Route* route = nullptr;
+  std::unique_ptr<BodySink> sink;
+};
+
+class Router {
+ public:
+  Router(std::vector<Route> routes, ApiContext& context);
+
+  // After the request's headers: routing, authentication, content type and declared size.
+  void Begin(Exchange& exchange) const;
+  // A kReadJson body, complete.
+  HttpResponse RunJson(Exchange& exchange, std::string body) const;
+  // A kStream body: each chunk; an answer ends the upload early.
+  std::optional<HttpResponse> FeedStream(Exchange& exchange, std::string_view chunk) const;
+  HttpResponse FinishStream(Exchange& exchange) const;
+  // The body broke off: the answer (if the client still reads one). Closes the sink.
+  HttpResponse AbortStream(Exchange& exchange, Error why) const;
+
+ private:
+  struct CompiledRoute {
+    Route route;
+    std::regex regex;
+  };
+  HttpResponse NotRouted(const HttpRequest& request) const;
+  HttpResponse Guarded(const HttpRequest& request, const std::function<HttpResponse()>& step) const;
+
+  std::vector<CompiledRoute> routes_;
+  ApiContext& context_;
+};
 
 // "/api/mailboxes/{id}" → "/api/mailboxes/([^/]+)".
 std::string PathRegex(std::string_view pattern);
 
-// Writes an answer with the API's headers (JSON content type, Cache-Control: no-store).
-void WriteReply(httplib::Response& res, const Reply& reply);
-void WriteError(httplib::Response& res, const Error& error);
+// An answer with the API's headers (JSON content type, Cache-Control: no-store; a 401 says
+// how to authenticate).
+HttpResponse ReplyResponse(const Reply& reply);
+HttpResponse ErrorResponse(const Error& error);
+// The errors the connection itself answers with (431, 429, 400): no route is involved.
+HttpResponse ProtocolErrorResponse(int status, std::string code, std::string message);
 
 // limit=… (default 50, 1..max) and similar: 422 invalid_<name> when malformed.
 Result<std::size_t> QueryCount(const Call& call, const std::string& name, std::size_t fallback,

@@ -176,44 +176,72 @@ class ContactImport {
   std::optional<Error> fatal_;
 };
 
-Result<Reply> Import(ApiContext& ctx, Call& call) {
+// The upload's consumer: the server feeds it the body chunk by chunk as it arrives.
+class ImportSink : public BodySink {
+ public:
+  ImportSink(ApiContext& ctx, Sequence sequence)
+      : ctx_(ctx),
+        sequence_(std::move(sequence)),
+        import_(ctx, sequence_),
+        parser_([this](CsvRecord&& r) { return import_.OnRecord(std::move(r)); }) {}
+
+  Status Feed(std::string_view chunk) override {
+    if (Status st = parser_.Feed(chunk); !st) csv_error_ = st.error();
+    if (!csv_error_ && !import_.fatal()) return Ok{};
+    // The file cannot go on: answer now rather than read the rest.
+    Result<Reply> end = Conclude(std::nullopt);
+    if (end) return Ok{};
+    return end.error();
+  }
+
+  Result<Reply> Finish() override {
+    if (Status st = parser_.Finish(); !st) csv_error_ = st.error();
+    return Conclude(std::nullopt);
+  }
+
+  Error Abort(Error why) override {
+    Result<Reply> end = Conclude(why);
+    return end ? why : end.error();
+  }
+
+ private:
+  Result<Reply> Conclude(const std::optional<Error>& read_error) {
+    Result<Reply> answer = [&]() -> Result<Reply> {
+      if (read_error) {
+        import_.Abandon();
+        return import_.Ended(*read_error);
+      }
+      if (csv_error_) {
+        import_.Abandon();
+        return import_.Ended(*csv_error_);
+      }
+      if (!import_.fatal()) import_.Flush();
+      if (import_.fatal()) return import_.Ended(*import_.fatal());
+      if (!import_.saw_header()) {
+        return Invalid("csv_no_header",
+                       "The file is empty: the first row must name the columns (email, …).");
+      }
+      return Reply::Json(import_.Summary());
+    }();
+    if (import_.enrolled() > 0) WakeScheduler(ctx_);
+    return answer;
+  }
+
+  ApiContext& ctx_;
+  Sequence sequence_;
+  ContactImport import_;
+  CsvParser parser_;
+  std::optional<Error> csv_error_;
+};
+
+Result<BodyOpening> OpenImport(ApiContext& ctx, Call& call) {
   Result<Sequence> seq = OwnedSequence(ctx.store, *call.user, call.Param(0));
   if (!seq) return seq.error();
   if (MediaType(call.request.get_header_value("Content-Type")) != "text/csv") {
-    return UnsupportedMediaType("text/csv");
+    return BodyOpening(UnsupportedMediaType("text/csv"));
   }
   if (Status open = CheckSequenceEditable(seq->status); !open) return open.error();
-
-  ContactImport import(ctx, *seq);
-  CsvParser parser([&import](CsvRecord&& r) { return import.OnRecord(std::move(r)); });
-  std::optional<Error> csv_error;
-  Status read = call.stream->Read([&](std::string_view chunk) {
-    if (csv_error || import.fatal()) return false;
-    if (Status st = parser.Feed(chunk); !st) csv_error = st.error();
-    return true;
-  });
-  if (!csv_error && !import.fatal() && read) {
-    if (Status st = parser.Finish(); !st) csv_error = st.error();
-  }
-  Result<Reply> answer = [&]() -> Result<Reply> {
-    if (!read) {
-      import.Abandon();
-      return import.Ended(read.error());
-    }
-    if (csv_error) {
-      import.Abandon();
-      return import.Ended(*csv_error);
-    }
-    if (!import.fatal()) import.Flush();
-    if (import.fatal()) return import.Ended(*import.fatal());
-    if (!import.saw_header()) {
-      return Invalid("csv_no_header",
-                     "The file is empty: the first row must name the columns (email, …).");
-    }
-    return Reply::Json(import.Summary());
-  }();
-  if (import.enrolled() > 0) WakeScheduler(ctx);
-  return answer;
+  return BodyOpening(std::make_unique<ImportSink>(ctx, std::move(*seq)));
 }
 
 }  // namespace
@@ -221,7 +249,7 @@ Result<Reply> Import(ApiContext& ctx, Call& call) {
 std::vector<Route> ImportRoutes(ApiContext& ctx) {
   return {
       {"POST", "/api/sequences/{id}/enrollments/import", Access::kUser, BodyKind::kStream,
-       [&ctx](Call& call) { return Import(ctx, call); }},
+       [&ctx](Call& call) { return OpenImport(ctx, call); }},
   };
 }
 

@@ -105,8 +105,8 @@ std::vector<Route> UnsubscribeRoutes(ApiContext& ctx) {
   return {
       {"GET", "/u/{token}", Access::kPublic, BodyKind::kNone,
        [&ctx, key](Call& call) { return Show(ctx, *key, call); }},
-      // kStream: the body is not read (any POST counts), only drained by the router.
-      {"POST", "/u/{token}", Access::kPublic, BodyKind::kStream,
+      // The body is not read (any POST counts), only drained within a bound.
+      {"POST", "/u/{token}", Access::kPublic, BodyKind::kIgnored,
        [&ctx, key](Call& call) { return Unsubscribe(ctx, *key, call); }},
   };
 }

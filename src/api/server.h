@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 
+#include "api/client_address.h"
+#include "api/http_limits.h"
 #include "core/result.h"
 #include "engine/clock.h"
 #include "store/store.h"
@@ -22,7 +24,10 @@ struct ApiOptions {
   // The unsubscribe links' HMAC key (Store::GetOrCreateSecret("unsubscribe")). Empty: the
   // API asks the store itself on first use.
   std::string unsubscribe_secret;
-  int threads = 8;
+  int threads = 8;  // workers running handlers (store calls are synchronous)
+  HttpLimits http;
+  // Peers whose X-Forwarded-For names the client (reverse proxies); empty: none.
+  TrustedProxies trusted_proxies;
   // The web UI's build folder, served for GET/HEAD outside /api/ and /u/ (static_files.h).
   // Unset: only the API answers, and other paths are 404 route_not_found.
   std::optional<std::filesystem::path> ui_dir;

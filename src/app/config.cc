@@ -8,6 +8,8 @@
 
 #include <toml++/toml.h>
 
+#include "api/client_address.h"
+
 namespace mailmark {
 namespace {
 
@@ -36,6 +38,10 @@ Status Apply(Config& c, const std::string& key, const std::string& value) {
     c.public_url = value;
   } else if (key == "ui_dir") {
     c.ui_dir = value;
+  } else if (key == "trusted_proxies") {
+    auto proxies = TrustedProxies::Parse(value);
+    if (!proxies) return ConfigError(proxies.error().message);
+    c.trusted_proxies = value;
   } else if (key == "log_level") {
     c.log_level = value;
   } else if (key == "workers" || key == "batch_size" || key == "api_threads") {
@@ -87,7 +93,8 @@ constexpr const char* kKeys[] = {"listen",
                                  "smtp_retry_give_up",
                                  "imap_poll_interval",
                                  "ooo_default_pause",
-                                 "ui_dir"};
+                                 "ui_dir",
+                                 "trusted_proxies"};
 
 }  // namespace
 
@@ -111,7 +118,13 @@ Result<Config> LoadConfigFrom(const std::optional<std::string>& toml_text,
         value = *s;
       else if (auto i = node.value<std::int64_t>())
         value = std::to_string(*i);
-      else
+      else if (const toml::array* list = node.as_array(); list && key == "trusted_proxies") {
+        for (const toml::node& item : *list) {
+          auto entry = item.value<std::string>();
+          if (!entry) return ConfigError("config file: trusted_proxies must list strings");
+          value += (value.empty() ? "" : ",") + *entry;
+        }
+      } else
         return ConfigError("config file: \"" + key + "\" must be a string or a number");
       if (auto st = Apply(c, key, value); !st) return st.error();
     }

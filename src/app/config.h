@@ -30,6 +30,9 @@ struct Config {
   // Zero: such a reply only gets a history line.
   Duration ooo_default_pause{0};
   std::size_t api_threads = 8;
+  // Reverse proxies whose X-Forwarded-For names the client (addresses and networks, comma-
+  // or space-separated, e.g. "127.0.0.1, 10.0.0.0/8"); empty: none, the peer is the client.
+  std::string trusted_proxies;
   std::string log_level = "info";
   // The web UI's build folder; empty: "ui" beside the mailmark executable (DefaultUiDir).
   std::filesystem::path ui_dir;

@@ -132,3 +132,31 @@ TEST(Config, DatabaseUrls) {
 
 }  // namespace
 }  // namespace mailmark
+
+namespace mailmark {
+namespace {
+
+TEST(Config, TrustedProxiesFromFileOrEnvironment) {
+  auto none = LoadConfigFrom(std::nullopt, Env({}), {});
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->trusted_proxies, "");
+  auto text = LoadConfigFrom("trusted_proxies = \"127.0.0.1, 10.0.0.0/8\"", Env({}), {});
+  ASSERT_TRUE(text) << text.error().message;
+  EXPECT_EQ(text->trusted_proxies, "127.0.0.1, 10.0.0.0/8");
+  auto list = LoadConfigFrom("trusted_proxies = [\"::1\", \"fd00::/8\"]", Env({}), {});
+  ASSERT_TRUE(list) << list.error().message;
+  EXPECT_EQ(list->trusted_proxies, "::1,fd00::/8");
+  auto env = LoadConfigFrom("trusted_proxies = \"::1\"",
+                            Env({{"MAILMARK_TRUSTED_PROXIES", "192.168.0.0/16"}}), {});
+  ASSERT_TRUE(env) << env.error().message;
+  EXPECT_EQ(env->trusted_proxies, "192.168.0.0/16");
+  auto bad = LoadConfigFrom(std::nullopt, Env({{"MAILMARK_TRUSTED_PROXIES", "proxy"}}), {});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, "invalid_config");
+  EXPECT_NE(bad.error().message.find("MAILMARK_TRUSTED_PROXIES"), std::string::npos);
+  EXPECT_FALSE(LoadConfigFrom("trusted_proxies = [1]", Env({}), {}));
+  EXPECT_FALSE(LoadConfigFrom("trusted_proxies = \"10.0.0.0/40\"", Env({}), {}));
+}
+
+}  // namespace
+}  // namespace mailmark

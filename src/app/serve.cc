@@ -99,6 +99,10 @@ int RunServe(const Config& config) {
   api_options.public_url = config.public_url;
   api_options.unsubscribe_secret = *unsubscribe_secret;
   api_options.threads = static_cast<int>(config.api_threads);
+  // Validated when the configuration was read.
+  if (auto proxies = TrustedProxies::Parse(config.trusted_proxies)) {
+    api_options.trusted_proxies = *proxies;
+  }
   api_options.ui_dir = UiDir(config);
   if (std::error_code ec; std::filesystem::is_regular_file(*api_options.ui_dir / "index.html", ec))
     spdlog::info("web UI served from {}", api_options.ui_dir->string());
