@@ -4,8 +4,10 @@ BUILD_TYPE ?= RelWithDebInfo
 LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= ./data
 JOBS ?= $(shell nproc)
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
 
-.PHONY: deps configure build run test bench format clean
+.PHONY: deps configure build run test bench fuzz format clean
 
 deps:
 	@./scripts/install-deps.sh
@@ -24,6 +26,11 @@ test: build
 
 bench: build
 	./scripts/bench.sh $(BUILD_DIR)
+
+# libFuzzer targets (clang, ASan + UBSan) in their own build folder, each run FUZZ_SECONDS
+# (FUZZ_TARGETS="csv render" for some only); `make test` replays their corpora.
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) ./scripts/fuzz.sh $(FUZZ_BUILD_DIR)
 
 format:
 	@find src tests -name '*.cc' -o -name '*.h' | xargs clang-format -i
