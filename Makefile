@@ -4,8 +4,10 @@ BUILD_TYPE ?= RelWithDebInfo
 LISTEN ?= 127.0.0.1:8080
 DATA_DIR ?= ./data
 JOBS ?= $(shell nproc)
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
 
-.PHONY: deps configure build run test bench chaos format clean
+.PHONY: deps configure build run test bench chaos fuzz format clean
 
 deps:
 	@./scripts/install-deps.sh
@@ -34,6 +36,11 @@ chaos: build
 	MAILMARK_CHAOS_CONTACTS=$(CHAOS_CONTACTS) MAILMARK_CHAOS_SEND_STEPS=2 \
 	MAILMARK_CHAOS_KILLS=$(CHAOS_KILLS) MAILMARK_CHAOS_CHUNK=1000 MAILMARK_CHAOS_SEED=$(CHAOS_SEED) \
 	nice -n 10 ./$(BUILD_DIR)/tests/chaos_test
+
+# libFuzzer targets (clang, ASan + UBSan) in their own build folder, each run FUZZ_SECONDS
+# (FUZZ_TARGETS="csv render" for some only); `make test` replays their corpora.
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) ./scripts/fuzz.sh $(FUZZ_BUILD_DIR)
 
 format:
 	@find src tests -name '*.cc' -o -name '*.h' | xargs clang-format -i

@@ -12,6 +12,8 @@ packages=(
   libssl-dev libetpan-dev libidn2-dev libhowardhinnant-date-dev tzdata
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 curl openssl
+  # `make fuzz`: clang with libFuzzer and the sanitizer runtimes
+  clang libclang-rt-14-dev
   # real mail servers the tests start on 127.0.0.1 (smtp-sink, smtp-source, aiosmtpd)
   postfix python3-aiosmtpd dovecot-core dovecot-imapd
   # browser tests of the web UI (tests/ui-e2e): headless Chromium and fonts for readable screenshots

@@ -49,7 +49,9 @@ SubjectCharClass Classify(char32_t cp) {
 std::string SanitizeSubject(std::string_view subject) {
   std::string out;
   out.reserve(subject.size());
-  bool pending_space = false;  // a line break was seen since the last kept character
+  bool pending_space = false;    // a line break was seen since the last kept character
+  bool dropped = false;          // a control was dropped since the last kept character
+  bool ends_ill_formed = false;  // `out` ends with a kept ill-formed byte
   std::size_t pos = 0;
   while (pos < subject.size()) {
     const std::optional<Utf8Char> ch = DecodeUtf8(subject, pos);
@@ -58,11 +60,24 @@ std::string SanitizeSubject(std::string_view subject) {
     const SubjectCharClass cls = ch ? Classify(ch->code_point) : SubjectCharClass::kKeep;
     if (cls == SubjectCharClass::kLineBreak) {
       pending_space = true;
-    } else if (cls == SubjectCharClass::kKeep) {
+    } else if (cls == SubjectCharClass::kDrop) {
+      dropped = true;
+    } else {
       // A break next to a space only needs that space.
-      if (pending_space && !out.empty() && out.back() != ' ' && subject[pos] != ' ') out += ' ';
+      if (pending_space && !out.empty() && out.back() != ' ' && subject[pos] != ' ') {
+        out += ' ';
+        ends_ill_formed = false;
+      }
+      // Without the control between them, an ill-formed byte and the continuation bytes after
+      // it would read as one character, maybe one dropped here ("\xC2\x01\x85" would leave
+      // U+0085, a line break): the ill-formed byte becomes U+FFFD instead.
+      if (dropped && ends_ill_formed && (static_cast<unsigned char>(subject[pos]) & 0xC0) == 0x80) {
+        out.replace(out.size() - 1, 1, "\xEF\xBF\xBD");
+      }
       pending_space = false;
+      dropped = false;
       out.append(subject.substr(pos, length));
+      ends_ill_formed = !ch;
     }
     pos += length;
   }

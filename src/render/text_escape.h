@@ -16,7 +16,10 @@ void AppendHtmlEscaped(std::string& out, std::string_view text);
 //   controls among them) becomes one space, or none when a space is already next to it;
 // - every other control character is dropped: C0 (including TAB), DEL, C1 (U+0080..U+009F);
 // - leading and trailing ASCII spaces are trimmed.
-// Everything else, including ill-formed UTF-8 bytes, is kept as is.
+// Everything else, including ill-formed UTF-8 bytes, is kept as is, except an ill-formed byte
+// that would join the continuation bytes after a dropped control into a character: it becomes
+// U+FFFD. So the result needs no second pass: SanitizeSubject(SanitizeSubject(s)) ==
+// SanitizeSubject(s).
 std::string SanitizeSubject(std::string_view subject);
 
 }  // namespace mailmark

@@ -112,5 +112,26 @@ TEST(SanitizeSubjectTest, IllFormedUtf8PassesThrough) {
   EXPECT_EQ(SanitizeSubject("\xC2\nBcc: x"), "\xC2 Bcc: x");
 }
 
+// Found by tests/fuzz/render_fuzz.cc: dropping the control between an ill-formed byte and
+// continuation bytes made a line break (or a C1 control) of them, so the result still held one.
+TEST(SanitizeSubjectTest, DroppedControlsJoinNoBytesIntoACharacter) {
+  EXPECT_EQ(SanitizeSubject("break\xC2\x0B\x85NEL"), "break\xEF\xBF\xBD\x85NEL");
+  EXPECT_EQ(SanitizeSubject("a\xE2\x01\x80\xA8"
+                            "b"),
+            "a\xEF\xBF\xBD\x80\xA8"
+            "b");
+  EXPECT_EQ(SanitizeSubject("a\xE2\x80\x01\xA8"
+                            "b"),
+            "a\xE2\xEF\xBF\xBD\xA8"
+            "b");
+  EXPECT_EQ(SanitizeSubject("a\xC2\xC2\x80\x85"), "a\xEF\xBF\xBD\x85");  // C1 dropped
+  for (std::string_view s : {"break\xC2\x0B\x85NEL", "x\xE2\x01\x80\x01\xA8", "\xC2\x7F\x9F"}) {
+    std::string once = SanitizeSubject(s);
+    EXPECT_EQ(SanitizeSubject(once), once);
+  }
+  // Ill-formed bytes with nothing dropped next to them stay as they are.
+  EXPECT_EQ(SanitizeSubject("a\xC2 \x85"), "a\xC2 \x85");
+}
+
 }  // namespace
 }  // namespace mailmark

@@ -284,6 +284,19 @@ Status ImapClient::Login(const ImapSettings& settings) {
     }
   }
   // Capabilities change with authentication (and TLS): ask again, for IDLE.
+  // libetpan 1.9.4 answers an OK to CAPABILITY by copying the list it holds without checking
+  // that it holds one: a server that names no capability, before or in that reply, would crash
+  // the process (found by tests/fuzz/imap_fuzz.cc). An empty list stands in; a real one
+  // replaces it.
+  if (s->imap_connection_info != nullptr && s->imap_connection_info->imap_capability == nullptr) {
+    clist* none = clist_new();
+    mailimap_capability_data* empty = none ? mailimap_capability_data_new(none) : nullptr;
+    if (empty == nullptr) {
+      if (none != nullptr) clist_free(none);
+      return Fail("imap_connect_failed", "CAPABILITY", MAILIMAP_ERROR_MEMORY, s);
+    }
+    s->imap_connection_info->imap_capability = empty;
+  }
   mailimap_capability_data* caps = nullptr;
   int r = mailimap_capability(s, &caps);
   if (r == MAILIMAP_ERROR_STREAM) broken_ = true;

@@ -43,7 +43,8 @@ std::string PasswordOf(const json& j) {
 }
 
 bool ParseInt(std::string_view s, std::int64_t& out) {
-  if (s.empty() || s.size() > 19) return false;
+  // 20: "-9223372036854775808".
+  if (s.empty() || s.size() > 20) return false;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && p == s.data() + s.size();
 }
@@ -208,6 +209,8 @@ std::optional<ListPosition> DecodeCursor(std::string_view cursor) {
   ListPosition pos;
   if (!ParseInt(text.substr(0, dot), pos.created_at) || !ParseInt(text.substr(dot + 1), pos.pk))
     return std::nullopt;
+  // One spelling per position: "e1.007.1" or base64 with stray low bits is not a cursor we made.
+  if (EncodeCursor(pos) != cursor) return std::nullopt;
   return pos;
 }
 
