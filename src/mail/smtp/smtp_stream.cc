@@ -138,31 +138,29 @@ StreamStatus SmtpStream::SendRaw(const char* data, std::size_t size) {
 }
 
 StreamStatus SmtpStream::ReceiveRaw(std::string& out, StreamDeadline deadline) {
-  std::size_t start = out.size();
-  out.resize(start + kReadChunk);
+  // Read into an uninitialised buffer and append what came: growing `out` by the chunk first
+  // would zero 16 KiB per read, a sixth of the CPU an email costs (callgrind, 2026-12-02).
+  std::array<char, kReadChunk> buf;
   for (;;) {
     // The socket waits at most the I/O timeout at a time; a deadline further away (the reply
     // to the final ".") is reached in several waits.
     Duration left =
         std::chrono::duration_cast<Duration>(deadline - std::chrono::steady_clock::now());
-    if (left <= Duration::zero()) {
-      out.resize(start);
+    if (left <= Duration::zero())
       return StreamError{StreamFailure::kTimeout, "timeout waiting for " + peer_};
-    }
     if (Duration wait = left + kDeadlineSlack >= io_timeout_ ? io_timeout_ : left;
         wait != receive_timeout_) {
       timeval tv = ToTimeval(wait);
       ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
       receive_timeout_ = wait;
     }
-    ssize_t n = ::recv(fd_, out.data() + start, kReadChunk, 0);
+    ssize_t n = ::recv(fd_, buf.data(), buf.size(), 0);
     if (n > 0) {
-      out.resize(start + static_cast<std::size_t>(n));
+      out.append(buf.data(), static_cast<std::size_t>(n));
       return std::nullopt;
     }
     if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
     int err = n == 0 ? 0 : errno;
-    out.resize(start);
     if (n == 0 || err == ECONNRESET)
       return StreamError{StreamFailure::kClosed, "connection closed by " + peer_};
     return StreamError{StreamFailure::kNetwork, "reading from " + peer_ + ": " + Errno(err)};
